@@ -1,0 +1,1 @@
+"""Jurisdiction: regions, departments, service catalogue, SLA policies and the working-day calendar."""

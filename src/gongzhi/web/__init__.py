@@ -1,0 +1,1 @@
+"""The web layer: FastAPI routes that parse, call one domain function, and render."""

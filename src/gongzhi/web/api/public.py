@@ -1,0 +1,63 @@
+"""The public message board (留言板): published cases and their public replies, for anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from gongzhi.cases.lookup import case_by_code
+from gongzhi.cases.models import CaseType, Status
+from gongzhi.cases.queries import PUBLIC_STATES, CaseFilter, list_cases, replies
+from gongzhi.errors import NotFound
+from gongzhi.web.api import schemas as s
+from gongzhi.web.deps import DbDep
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+
+def _public(session: object, case: object) -> s.CasePublicOut:
+    return s.CasePublicOut(
+        **s.CasePublicOut.fields_of(case),  # type: ignore[arg-type]
+        replies=[s.ReplyOut.of(r) for r in replies(session, case, public_only=True)],
+    )  # type: ignore[arg-type]
+
+
+@router.get("/cases", summary="Published cases with their replies")
+def board(
+    db: DbDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    category: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+    status: Annotated[list[Status] | None, Query()] = None,
+    type: CaseType | None = None,
+    submitted_from: datetime | None = None,
+    submitted_to: datetime | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> s.PageOut:
+    filters = CaseFilter(
+        status=status or [],
+        department=department,
+        category=category,
+        region=region,
+        type=type,
+        q=q,
+        submitted_from=submitted_from,
+        submitted_to=submitted_to,
+    )
+    with db.reading() as session:
+        found = list_cases(session, filters=filters, page=page, per_page=per_page, public_only=True)
+        items = [_public(session, c) for c in found.items]
+    return s.PageOut(total=found.total, page=found.page, per_page=found.per_page, pages=found.pages, items=items)
+
+
+@router.get("/cases/{code}", response_model=s.CasePublicOut, summary="One published case")
+def one(code: str, db: DbDep) -> s.CasePublicOut:
+    with db.reading() as session:
+        case = case_by_code(session, code)
+        if not case.is_public or case.status not in PUBLIC_STATES:
+            raise NotFound(f"case {code} is not published; its citizen can follow it with the tracking secret")
+        return _public(session, case)

@@ -1,0 +1,63 @@
+"""Typed dependencies, defined once: the database, the settings, the clock, and who is asking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from gongzhi.accounts.permissions import Actor
+from gongzhi.accounts.service import actor_for, user_for_token
+from gongzhi.config import Settings
+from gongzhi.db import Database, utcnow
+from gongzhi.errors import Unauthenticated
+
+SESSION_COOKIE = "gz_session"
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_now(request: Request) -> datetime:
+    """The clock; tests replace ``app.state.clock`` to move time."""
+    return request.app.state.clock()
+
+
+def session_token(request: Request, authorization: str | None = Header(None, include_in_schema=False)) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def optional_actor(
+    db: Annotated[Database, Depends(get_db)],
+    now: Annotated[datetime, Depends(get_now)],
+    token: Annotated[str | None, Depends(session_token)],
+) -> Actor | None:
+    if not token:
+        return None
+    with db.reading() as session:
+        return actor_for(user_for_token(session, token=token, now=now))
+
+
+def required_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise Unauthenticated(
+            "log in first (POST /api/v1/auth/login), then send the token as 'Authorization: Bearer …'"
+        )
+    return actor
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+NowDep = Annotated[datetime, Depends(get_now)]
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
+CurrentActor = Annotated[Actor, Depends(required_actor)]
+TrackingSecret = Annotated[str | None, Header(alias="X-Tracking-Secret", description="the case's tracking secret")]
+__all__ = ["CurrentActor", "DbDep", "MaybeActor", "NowDep", "SESSION_COOKIE", "SettingsDep", "TrackingSecret", "utcnow"]
