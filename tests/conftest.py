@@ -40,6 +40,19 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost takes ~0.1 s a hash; tests hash hundreds of passwords, so they use a cheap one."""
+    from argon2 import PasswordHasher
+
+    from gongzhi.accounts import secrets
+
+    production = secrets._hasher
+    secrets._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    secrets._hasher = production
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -85,8 +98,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def settings(db: Database) -> Settings:
-    return Settings(database_url=db.url, secret_key="test-secret-not-for-production", demo=False,
-                    smtp_host=None)
+    return Settings(database_url=db.url, secret_key="test-secret-not-for-production", demo=False, smtp_host=None)
 
 
 @pytest.fixture

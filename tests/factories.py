@@ -36,8 +36,9 @@ def build_world(db: Database, *, now: datetime) -> World:
         admin.create_department(s, code="hotline", name="12345热线办", kind=DepartmentKind.HOTLINE)
         admin.create_department(s, code="water", name="水务局", kind=DepartmentKind.BUREAU, supervisor="hotline")
         admin.create_department(s, code="urban", name="城市管理局", kind=DepartmentKind.BUREAU, supervisor="hotline")
-        admin.create_department(s, code="st-hp", name="湖畔街道办事处", kind=DepartmentKind.STREET,
-                                supervisor="hotline", region="cn-hp")
+        admin.create_department(
+            s, code="st-hp", name="湖畔街道办事处", kind=DepartmentKind.STREET, supervisor="hotline", region="cn-hp"
+        )
         admin.upsert_category(s, code="A", name="城乡建设", level=1)
         admin.upsert_category(s, code="A01", name="供水", level=2, parent="A")
         admin.upsert_category(s, code="A0101", name="停水", level=3, parent="A01", urgency=Urgency.OUTAGE)
@@ -57,8 +58,15 @@ def build_world(db: Database, *, now: datetime) -> World:
             "citizen": (Role.CITIZEN, None),
         }
         for name, (role, dept) in users.items():
-            user = create_user(s, username=name, password=PASSWORD, role=role, now=now, email=f"{name}@example.org",
-                               department_id=department_by_code(s, dept).id if dept else None)
+            user = create_user(
+                s,
+                username=name,
+                password=PASSWORD,
+                role=role,
+                now=now,
+                email=f"{name}@example.org",
+                department_id=department_by_code(s, dept).id if dept else None,
+            )
             world.actors[name] = actor_for(user)
         world.api_key = create_api_key(s, name="test client", now=now)
     return world
@@ -84,4 +92,3 @@ def submission(**overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
-

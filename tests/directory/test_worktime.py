@@ -260,9 +260,7 @@ def test_shanghai_days_start_at_16_00_utc_all_year() -> None:
     in_utc = WorkingCalendar(tz=ZoneInfo("UTC"))
     assert in_utc.elapsed(start, end, TimeUnit.WORKING_HOURS) == timedelta(hours=2)
     july_friday_end = datetime(2025, 7, 18, 16, 0, tzinfo=UTC)  # no summer time in China
-    assert CAL.elapsed(july_friday_end, july_friday_end + timedelta(days=2), TimeUnit.WORKING_HOURS) == (
-        timedelta(0)
-    )
+    assert CAL.elapsed(july_friday_end, july_friday_end + timedelta(days=2), TimeUnit.WORKING_HOURS) == (timedelta(0))
 
 
 def test_day_boundaries_follow_local_time_across_a_dst_change() -> None:

@@ -36,14 +36,22 @@ def _check_one(file: AttachmentIn, settings: Settings) -> None:
             field="attachments",
         )
     if len(file.data) > settings.attachment_max_bytes:
-        limit_mb = settings.attachment_max_bytes / 1024 / 1024
         raise PayloadTooLarge(
-            f"{file.filename} is larger than {limit_mb:.0f} MB; send a smaller file", field="attachments"
+            f"{file.filename} is larger than {_readable(settings.attachment_max_bytes)}; send a smaller file",
+            field="attachments",
         )
     if not file.data:
         raise InvalidInput(f"{file.filename} is empty", field="attachments")
     if not _looks_like(file.content_type, file.data):
         raise InvalidInput(f"{file.filename} is not really {file.content_type}", field="attachments")
+
+
+def _readable(size: int) -> str:
+    """1536 → "1.5 KB", 10485760 → "10 MB": a limit as a person would write it."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
 
 
 def _looks_like(content_type: str, data: bytes) -> bool:

@@ -165,6 +165,7 @@ class ExtensionStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"  # the case was replied, withdrawn or merged before a supervisor decided
 
 
 class ExtensionRequest(Base):

@@ -15,6 +15,7 @@ from gongzhi.directory.models import Category, Region
 from gongzhi.errors import InvalidInput
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # beyond it the row offset overflows the databases' integers
 PUBLIC_STATES = frozenset(Status) - {Status.INVALID, Status.WITHDRAWN}
 
 
@@ -49,8 +50,8 @@ class Page:
 def list_cases(
     session: Session, *, filters: CaseFilter, page: int = 1, per_page: int = 20, public_only: bool = False
 ) -> Page:
-    if page < 1:
-        raise InvalidInput("page starts at 1", field="page")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}", field="page")
     if not 1 <= per_page <= MAX_PAGE_SIZE:
         raise InvalidInput(f"per_page must be between 1 and {MAX_PAGE_SIZE}", field="per_page")
     query = _filtered(session, select(Case), filters)

@@ -286,15 +286,29 @@ def reply(
     )
     session.add(answer)
     case.replied_at = now
+    _cancel_pending_extension(session, case, now=now)
     for reporter in [case, *merged_into(session, case)]:
         notify_citizen(
             session,
             case=reporter,
             kind="replied",
-            message=f"您的诉求 {case.tracking_code} 已答复 / your case has been answered:\n{text}",
+            message=_answered(case, text),
             now=now,
         )
     return answer
+
+
+def _cancel_pending_extension(session: Session, case: Case, *, now: datetime) -> None:
+    """A request nobody needs to decide any more leaves the supervisors' list."""
+    request = _pending_extension(session, case)
+    if request is not None:
+        request.status = ExtensionStatus.CANCELLED
+        request.decided_at = now
+        request.decision_note = f"case {case.status.value} before a decision"
+
+
+def _answered(case: Case, text: str) -> str:
+    return f"您的诉求 {case.tracking_code} 已答复 / your case has been answered:\n{text}"
 
 
 def merged_into(session: Session, case: Case) -> list[Case]:
@@ -353,6 +367,7 @@ def withdraw(session: Session, case: Case, *, actor: Actor, now: datetime, reaso
     require(actor, Action.WITHDRAW, **_facts(case))
     events.apply(session, case, Move.WITHDRAW, actor=actor, now=now, reason=reason)
     case.closed_at = now
+    _cancel_pending_extension(session, case, now=now)
 
 
 def invalidate(session: Session, case: Case, *, actor: Actor, now: datetime, reason: str) -> None:
@@ -379,6 +394,7 @@ def merge(session: Session, duplicate: Case, *, into: Case, actor: Actor, now: d
     events.apply(session, duplicate, Move.MERGE, actor=actor, now=now, data={"into": into.tracking_code})
     duplicate.merged_into_id = into.id
     duplicate.closed_at = now
+    _cancel_pending_extension(session, duplicate, now=now)
     session.execute(update(Case).where(Case.merged_into_id == duplicate.id).values(merged_into_id=into.id))
     into.supporters += 1 + duplicate.supporters
     events.note(session, into, "merged_in", actor=actor, now=now, data={"from": duplicate.tracking_code})
@@ -389,6 +405,10 @@ def merge(session: Session, duplicate: Case, *, into: Case, actor: Actor, now: d
         message=f"您的诉求 {duplicate.tracking_code} 与 {into.tracking_code} 合并办理 / merged",
         now=now,
     )
+    if into.status is Status.REPLIED:  # the answer exists already: the newcomer gets it now
+        latest = session.scalar(select(Reply).where(Reply.case_id == into.id).order_by(Reply.id.desc()).limit(1))
+        if latest is not None:
+            notify_citizen(session, case=duplicate, kind="replied", message=_answered(into, latest.text), now=now)
 
 
 def supervise(session: Session, case: Case, *, actor: Actor, now: datetime, reason: str) -> None:

@@ -2,7 +2,8 @@
 
 The most specific rule wins: a rule for the case's own category beats one for its parent category,
 and, for the same category, a rule for the case's community beats one for its street, district or
-no region at all. A ``by_street`` rule sends the case to the street office of the case's street.
+no region at all. A ``by_street`` rule sends the case to the street office of the case's street
+(or to the rule's department when the street is unknown).
 """
 
 from __future__ import annotations
@@ -30,11 +31,16 @@ def route(session: Session, *, category: Category, region: Region | None) -> Dep
 
 
 def _department_of(session: Session, rule: RoutingRule, region: Region | None) -> Department | None:
+    """The street office for a ``by_street`` rule when the street is known, else the rule's own department."""
     if rule.by_street:
         street = _street_of(region)
-        if street is None:
-            return None
-        return session.scalar(select(Department).where(Department.region_id == street.id, Department.active))
+        office = (
+            session.scalar(select(Department).where(Department.region_id == street.id, Department.active))
+            if street is not None
+            else None
+        )
+        if office is not None:
+            return office
     return session.get(Department, rule.department_id) if rule.department_id else None
 
 

@@ -20,7 +20,12 @@ messages name the value that is wrong and what it should have been.
         │   └── UnverifiedNoteError    no signature by any known key
         ├── CheckpointError            a checkpoint is not the one wanted (e.g. another log's origin)
         │   └── MalformedCheckpointError   the note text is not a c2sp.org/tlog-checkpoint body
-        └── TileError                  a tile path, tile or entry bundle breaks c2sp.org/tlog-tiles
+        ├── TileError                  a tile path, tile or entry bundle breaks c2sp.org/tlog-tiles
+        ├── EntryError                 an entry is not canonical JSON with a type and version, or too big
+        ├── ReceiptError               a receipt is malformed or its parts do not prove what it says
+        │   ├── CommitmentError        the salt and committed fields do not give the entry's commitment
+        │   └── WitnessQuorumError     too few of the required witnesses cosigned the checkpoint
+        └── StoredLogError             the stored log disagrees with itself or with a published checkpoint
 """
 
 from __future__ import annotations
@@ -86,3 +91,23 @@ class MalformedCheckpointError(CheckpointError):
 
 class TileError(LedgerError):
     """A tile path, tile contents or entry bundle is malformed."""
+
+
+class EntryError(LedgerError):
+    """An entry is not canonical JSON (sorted keys, no whitespace, no floats), lacks type/v, or is too big."""
+
+
+class ReceiptError(LedgerError):
+    """A receipt cannot be read, or its entry, proof and checkpoint do not fit together."""
+
+
+class CommitmentError(ReceiptError):
+    """The salt and the committed fields do not hash to the commitment in the entry."""
+
+
+class WitnessQuorumError(ReceiptError):
+    """The checkpoint lacks valid cosignatures from enough of the witnesses the verifier requires."""
+
+
+class StoredLogError(LedgerError):
+    """What the database holds is not one consistent log: an entry, tile or checkpoint was altered or lost."""

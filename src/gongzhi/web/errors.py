@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -30,6 +30,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DataError, _data)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
 
@@ -82,6 +83,14 @@ async def _stale(request: Request, exc: Exception) -> JSONResponse:
 async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     log.warning("integrity error on %s: %s", request.url.path, exc)
     return JSONResponse(error_body("this conflicts with existing data (a duplicate code or name?)"), status_code=409)
+
+
+async def _data(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused a value (a NUL character, a number out of range): the request's fault, not ours."""
+    log.warning("data error on %s: %s", request.url.path, exc)
+    return JSONResponse(
+        error_body("a value in the request cannot be stored (invalid characters or out of range)"), status_code=400
+    )
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,11 +21,13 @@ from gongzhi.cases.models import Attachment, Case, CaseType, Channel, ExtensionR
 from gongzhi.cases.queries import CaseFilter, list_cases, replies, timeline
 from gongzhi.cases.schemas import AttachmentIn, SubmissionIn
 from gongzhi.directory.lookup import category_by_code, department_by_code
-from gongzhi.errors import Forbidden, NotFound
+from gongzhi.errors import Forbidden, NotFound, Unauthenticated
 from gongzhi.web.api import schemas as s
+from gongzhi.web.api.params import optional_instant
 from gongzhi.web.deps import CurrentActor, DbDep, MaybeActor, NowDep, SettingsDep, TrackingSecret
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+Form_ = TypeVar("Form_", bound=BaseModel)
 
 
 def _receipt(receipt: intake.Receipt, base_url: str) -> s.ReceiptOut:
@@ -71,20 +75,21 @@ async def submit_multipart(
     is_public: Annotated[bool, Form()] = False,
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> s.ReceiptOut:
-    data = SubmissionIn(
-        title=title,
-        content=content,
-        type=type,
-        category=category,
-        region=region,
-        address=address,
-        lat=lat,
-        long=long,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        contact_email=contact_email or None,
-        is_public=is_public,
-    )
+    fields = {
+        "title": title,
+        "content": content,
+        "type": type,
+        "category": category,
+        "region": region,
+        "address": address,
+        "lat": lat,
+        "long": long,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email or None,
+        "is_public": is_public,
+    }
+    data = _form(SubmissionIn, fields)
     attachments = [await _read(f, settings.attachment_max_bytes) for f in files or []]
     with db.transaction() as session:
         receipt = intake.submit(
@@ -99,9 +104,18 @@ async def submit_multipart(
         return _receipt(receipt, settings.base_url)
 
 
+def _form(model: type[Form_], fields: dict[str, object], *, loc: tuple[str, ...] = ()) -> Form_:
+    """Form fields validated like a JSON body, refused the same way: 422 naming the field."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": (*loc, *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
 async def _read(upload: UploadFile, limit: int) -> AttachmentIn:
     data = await upload.read(limit + 1)  # one byte more than allowed is enough to refuse it
-    return AttachmentIn(filename=upload.filename or "attachment", content_type=upload.content_type or "", data=data)
+    fields = {"filename": upload.filename or "attachment", "content_type": upload.content_type or "", "data": data}
+    return _form(AttachmentIn, fields, loc=("files",))
 
 
 def _citizen(actor: Actor | None) -> Actor | None:
@@ -113,7 +127,7 @@ def _who(session: Session, code: str, actor: Actor | None, secret: str | None) -
     if secret:
         return secret_holder(session, code=code, secret=secret)
     if actor is None:
-        raise Forbidden("log in, or send the case's tracking secret in the X-Tracking-Secret header")
+        raise Unauthenticated("log in, or send the case's tracking secret in the X-Tracking-Secret header")
     return case_by_code(session, code), actor
 
 
@@ -125,6 +139,7 @@ def _out(session: Session, case: Case, now: datetime) -> s.CaseOut:
 @router.get("", summary="List cases (staff: all, with filters; citizens: their own)")
 def list_(
     db: DbDep,
+    settings: SettingsDep,
     now: NowDep,
     actor: CurrentActor,
     status: Annotated[list[Status] | None, Query()] = None,
@@ -147,8 +162,8 @@ def list_(
         region=region,
         type=type,
         q=q,
-        submitted_from=submitted_from,
-        submitted_to=submitted_to,
+        submitted_from=optional_instant(submitted_from, field="submitted_from", zone=settings.zone),
+        submitted_to=optional_instant(submitted_to, field="submitted_to", zone=settings.zone),
         overdue_at=now if overdue else None,
         needs_arbitration=needs_arbitration,
     )
@@ -202,7 +217,13 @@ def events(code: str, db: DbDep, actor: MaybeActor, secret: TrackingSecret = Non
 
 
 @router.get("/{code}/attachments/{attachment_id}", summary="Download an attachment")
-def attachment(code: str, attachment_id: int, db: DbDep, actor: MaybeActor, secret: TrackingSecret = None) -> Response:
+def attachment(
+    code: str,
+    attachment_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    db: DbDep,
+    actor: MaybeActor,
+    secret: TrackingSecret = None,
+) -> Response:
     with db.reading() as session:
         case, who = _who(session, code, actor, secret)
         require(

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from fastapi import APIRouter, Query
 
 from gongzhi.accounts.permissions import Action, require
 from gongzhi.cases.kpi import department_kpis
 from gongzhi.directory.lookup import department_by_code
-from gongzhi.errors import InvalidInput
+from gongzhi.web.api.params import parse_instant
 from gongzhi.web.deps import CurrentActor, DbDep, NowDep, SettingsDep
 
 router = APIRouter(tags=["kpi"])
-
-
-def parse_instant(value: str, *, field: str, settings_zone: object) -> datetime:
-    """A date or datetime from a query; a bare date or naive time is read in the jurisdiction's zone."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{field} must look like 2026-10-01 or 2026-10-01T08:00:00+08:00", field=field) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=settings_zone)  # type: ignore[arg-type]
 
 
 @router.get("/kpi", summary="三率 and other figures per department for [from, to)")

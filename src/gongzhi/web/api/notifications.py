@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from gongzhi.cases.models import Case, Notification
@@ -12,14 +14,14 @@ router = APIRouter(tags=["notifications"])
 
 
 @router.get("/notifications", summary="My notifications, newest first")
-def mine(db: DbDep, actor: CurrentActor, limit: int = 50) -> list[dict[str, object]]:
+def mine(db: DbDep, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, object]]:
     with db.reading() as session:
         rows = session.execute(
             select(Notification, Case.tracking_code)
             .outerjoin(Case, Case.id == Notification.case_id)
             .where(Notification.user_id == actor.user_id)
             .order_by(Notification.id.desc())
-            .limit(min(limit, 200))
+            .limit(limit)
         )
         return [
             {

@@ -12,7 +12,8 @@ from gongzhi.cases.models import CaseType, Status
 from gongzhi.cases.queries import PUBLIC_STATES, CaseFilter, list_cases, replies
 from gongzhi.errors import NotFound
 from gongzhi.web.api import schemas as s
-from gongzhi.web.deps import DbDep
+from gongzhi.web.api.params import optional_instant
+from gongzhi.web.deps import DbDep, SettingsDep
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -27,6 +28,7 @@ def _public(session: object, case: object) -> s.CasePublicOut:
 @router.get("/cases", summary="Published cases with their replies")
 def board(
     db: DbDep,
+    settings: SettingsDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
     category: str | None = None,
     department: str | None = None,
@@ -45,8 +47,8 @@ def board(
         region=region,
         type=type,
         q=q,
-        submitted_from=submitted_from,
-        submitted_to=submitted_to,
+        submitted_from=optional_instant(submitted_from, field="submitted_from", zone=settings.zone),
+        submitted_to=optional_instant(submitted_to, field="submitted_to", zone=settings.zone),
     )
     with db.reading() as session:
         found = list_cases(session, filters=filters, page=page, per_page=per_page, public_only=True)
