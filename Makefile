@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test lint format bench
+.PHONY: help install demo test lint format bench i18n
 
 help: ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -32,5 +32,9 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-bench: $(STAMP) ## measure intake throughput and latency (SQLite; PostgreSQL with GONGZHI_BENCH_PG_URL)
+bench: $(STAMP) ## print the benchmarks' figures: intake (HTTP) and ledger, on SQLite and PostgreSQL if reachable
 	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/ledger.py
+
+i18n: $(STAMP) ## add new texts of the pages to the zh_CN catalogue (src/gongzhi/web/i18n)
+	$(BIN)/python -m gongzhi.web.i18n

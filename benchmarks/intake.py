@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -46,11 +47,13 @@ def prepare(url: str, env: dict[str, str]) -> None:
 
 
 def start_server(url: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log = open(Path(tempfile.gettempdir()) / f"gongzhi-bench-{port}.log", "wb")  # noqa: SIM115 - lives with the server
     proc = subprocess.Popen(
         [GONGZHI, "serve", "--db", url, "--port", str(port), "--workers", str(workers)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopping it stops its worker processes too
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -60,8 +63,16 @@ def start_server(url: str, port: int, workers: int, env: dict[str, str]) -> subp
                     return proc
         except OSError:
             time.sleep(0.3)
-    proc.kill()
-    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+    stop_server(proc)
+    raise SystemExit(f"server did not start; see {log.name}")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def categories(port: int) -> list[str]:
@@ -160,8 +171,7 @@ def run(backend: str, url: str, args: argparse.Namespace) -> None:
         reads = [get(f"/api/v1/public/cases?page={1 + i % 20}&per_page=20") for i in range(args.n)]
         report("GET /api/v1/public/cases", *asyncio.run(load(port, reads, args.concurrency)))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_server(server)
 
 
 def pg_url() -> str | None:

@@ -17,6 +17,7 @@ from gongzhi.accounts.models import Role
 from gongzhi.config import Settings
 from gongzhi.db import Database, utcnow
 from gongzhi.errors import GongzhiError
+from gongzhi.ledger.cli import app as ledger_app
 
 app = typer.Typer(help="共治 gongzhi: citizens' messages to government, handled in the open.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(cases_app, name="cases")
+app.add_typer(ledger_app, name="ledger")
 
 console = Console()
 err = Console(stderr=True)
@@ -75,13 +77,16 @@ def serve(
     port: PortOption = 8000,
     db: DbOption = None,
     demo: Annotated[bool, typer.Option(help="demo mode: default secret allowed, worker in-process")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="web processes (PostgreSQL; or SQLite, one writer)")] = 1,
 ) -> None:
     """Serve the web application and APIs."""
     settings = _settings(db, **({"demo": True} if demo else {}))
-    _serve(settings, host, port)
+    _serve(settings, host, port, workers=workers)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, *, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from gongzhi.web.app import create_app
@@ -91,7 +96,13 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     except ValueError as exc:
         _fail(str(exc))
     console.print(f"gongzhi serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # Each worker process builds its app from the environment: hand it the options given here.
+    os.environ["GONGZHI_DATABASE_URL"] = settings.database_url
+    os.environ["GONGZHI_DEMO"] = "true" if settings.demo else "false"
+    uvicorn.run("gongzhi.web.asgi:create", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 @app.command()

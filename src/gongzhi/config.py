@@ -7,9 +7,10 @@ so that a bad value stops the platform with a message instead of failing on the 
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-in-production"  # noqa: S105 - the value that demo mode tolerates
@@ -45,6 +46,21 @@ class Settings(BaseSettings):
     session_days: int = Field(14, ge=1, description="Lifetime of a login session.")
     sweep_interval_seconds: int = Field(60, ge=1, description="How often the worker sweeps deadlines.")
 
+    ledger_origin: str | None = Field(
+        None,
+        description="Name of the trust ledger (the checkpoint's origin line and key name), like "
+        "'city.gov.cn/ledger'. Default: the signer key's name, else base_url's host and path + '/ledger'.",
+    )
+    ledger_signer_key: str | None = Field(
+        None,
+        description="The ledger's Ed25519 signer key, PRIVATE+KEY+<origin>+… (create one with "
+        "`gongzhi ledger keygen --origin NAME`). Required to publish checkpoints outside demo mode; in demo "
+        "mode, when unset, one is generated on first use and kept in the database (table ledger_state).",
+    )
+    checkpoint_interval_seconds: int = Field(
+        5, ge=1, description="How often the worker integrates new ledger entries and signs a checkpoint."
+    )
+
     smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications; unset: no e-mail.")
     smtp_port: int = Field(25, description="SMTP port.")
     smtp_user: str | None = Field(None, description="SMTP user name, if the server needs one.")
@@ -67,6 +83,30 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql", "postgres://")):
             raise ValueError("GONGZHI_DATABASE_URL must start with sqlite:/// or postgresql://")
         return value
+
+    @model_validator(mode="after")
+    def _ledger_identity(self) -> Settings:
+        """The origin and the signer key's name must agree, or every checkpoint would fail to verify."""
+        from gongzhi.errors import GongzhiError
+        from gongzhi.ledger.note import Ed25519Signer, is_valid_key_name
+
+        key_name = None
+        if self.ledger_signer_key:
+            try:
+                key_name = Ed25519Signer.from_skey(self.ledger_signer_key).name
+            except (GongzhiError, ValueError) as exc:  # the message never repeats the key itself
+                raise ValueError(f"GONGZHI_LEDGER_SIGNER_KEY is not a usable signer key: {exc}") from None
+        if self.ledger_origin is None:
+            url = urlsplit(self.base_url)
+            self.ledger_origin = key_name or f"{url.netloc}{url.path.rstrip('/')}/ledger"
+        if not is_valid_key_name(self.ledger_origin):
+            raise ValueError(f"GONGZHI_LEDGER_ORIGIN {self.ledger_origin!r} must not be empty or hold spaces or '+'")
+        if key_name is not None and key_name != self.ledger_origin:
+            raise ValueError(
+                f"GONGZHI_LEDGER_SIGNER_KEY is for {key_name!r} but GONGZHI_LEDGER_ORIGIN is {self.ledger_origin!r}; "
+                "a log's key is named after its origin: make them agree"
+            )
+        return self
 
     def require_secret(self) -> None:
         """Refuse to serve users with the published default secret (demo mode excepted)."""

@@ -19,6 +19,7 @@ from gongzhi.directory.models import (
     RoutingRule,
     SlaPolicy,
 )
+from gongzhi.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerSalt, LedgerState, LedgerTile
 
 __all__ = [
     "ApiKey",
@@ -30,6 +31,11 @@ __all__ = [
     "Category",
     "Department",
     "ExtensionRequest",
+    "LedgerCheckpoint",
+    "LedgerEntry",
+    "LedgerSalt",
+    "LedgerState",
+    "LedgerTile",
     "LoginSession",
     "Notification",
     "Rating",

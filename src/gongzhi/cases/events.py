@@ -2,7 +2,8 @@
 
 Everything that happens to a case goes through ``apply`` (or ``note`` for events that leave the
 state as it is), in the caller's transaction, so the case row, its event and (later) its ledger
-entry commit together or not at all.
+entry commit together or not at all: every event written here is handed to ``ledger.caselog.track``,
+which appends its entry when the transaction commits.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from gongzhi.accounts.permissions import Actor
 from gongzhi.cases.models import Case, CaseEvent
 from gongzhi.cases.states import Move, check
 from gongzhi.errors import StaleState
+from gongzhi.ledger import caselog
 
 
 def expect_version(case: Case, expected: int | None) -> None:
@@ -53,7 +55,7 @@ def apply(
         reason=reason,
         data=data or {},
     )
-    session.add(event)
+    _write(session, case, event)
     case.status = after
     case.updated_at = now
     return event
@@ -71,7 +73,7 @@ def record_submission(session: Session, case: Case, *, actor: Actor, now: dateti
         at=now,
         data={"channel": case.channel.value},
     )
-    session.add(event)
+    _write(session, case, event)
     return event
 
 
@@ -98,5 +100,11 @@ def note(
         reason=reason,
         data=data or {},
     )
-    session.add(event)
+    _write(session, case, event)
     return event
+
+
+def _write(session: Session, case: Case, event: CaseEvent) -> None:
+    """Add the event, and have its ledger entry appended in the same transaction."""
+    session.add(event)
+    caselog.track(session, case, event)

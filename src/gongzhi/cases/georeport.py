@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from gongzhi.cases.models import Case, Reply, Status
-from gongzhi.cases.queries import PUBLIC_STATES
+from gongzhi.cases.queries import PUBLIC_STATES, replies_of_many
 from gongzhi.directory.models import Category
 from gongzhi.errors import NotFound
 
@@ -98,14 +98,7 @@ def public_request(session: Session, tracking_code: str) -> Case:
 
 def latest_public_replies(session: Session, cases: Iterable[Case]) -> dict[int, Reply]:
     """Each case's latest public reply (a merged case shows the reply of the case it joined), in one query."""
-    target = {case.id: case.merged_into_id or case.id for case in cases}
-    if not target:
-        return {}
-    rows = session.scalars(
-        select(Reply).where(Reply.case_id.in_(set(target.values())), Reply.is_public).order_by(Reply.id)
-    )
-    latest = {reply.case_id: reply for reply in rows}  # ascending ids: the last one wins
-    return {case_id: latest[t] for case_id, t in target.items() if t in latest}
+    return {case_id: found[-1] for case_id, found in replies_of_many(session, cases, public_only=True).items() if found}
 
 
 def _visible() -> list[ColumnElement[bool]]:

@@ -71,10 +71,11 @@ def submit(
         updated_at=now,
     )
     session.add(case)
-    session.flush()
-    events.record_submission(session, case, actor=citizen or SYSTEM, now=now)
-    session.add_all(attach(case, attachments or [], now))
-    _route_at_once(session, case, now=now, settings=settings)
+    session.flush()  # the case's id, for its event
+    with session.no_autoflush:  # the lookups below never need the rows written here: flush once, at commit
+        events.record_submission(session, case, actor=citizen or SYSTEM, now=now)
+        session.add_all(attach(case, attachments or [], now))
+        _route_at_once(session, case, now=now, settings=settings)
     return Receipt(case=case, tracking_code=case.tracking_code, secret=secret)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -126,11 +127,20 @@ def timeline(session: Session, case: Case) -> list[CaseEvent]:
 
 def replies(session: Session, case: Case, *, public_only: bool) -> list[Reply]:
     """The case's replies; a merged case shows the replies of the case it was merged into."""
-    target = case.merged_into_id or case.id
-    query = select(Reply).where(Reply.case_id == target).order_by(Reply.id)
-    if public_only:
-        query = query.where(Reply.is_public)
-    return list(session.scalars(query))
+    return replies_of_many(session, [case], public_only=public_only)[case.id]
+
+
+def replies_of_many(session: Session, cases: Iterable[Case], *, public_only: bool) -> dict[int, list[Reply]]:
+    """Replies of several cases in one query (a page of the message board), oldest first."""
+    target = {case.id: case.merged_into_id or case.id for case in cases}
+    found: dict[int, list[Reply]] = {t: [] for t in target.values()}
+    if target:
+        query = select(Reply).where(Reply.case_id.in_(set(target.values()))).order_by(Reply.id)
+        if public_only:
+            query = query.where(Reply.is_public)
+        for reply in session.scalars(query):
+            found[reply.case_id].append(reply)
+    return {case_id: found[t] for case_id, t in target.items()}
 
 
 def mask_name(name: str | None) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, SmallInteger, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongzhi.db import Base, UTCDateTime
 
@@ -50,6 +50,8 @@ class LedgerSalt(Base):
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id", ondelete="CASCADE"), primary_key=True)
     salt: Mapped[bytes] = mapped_column(LargeBinary)
+
+    entry: Mapped[LedgerEntry] = relationship()
 
 
 class LedgerTile(Base):

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from gongzhi import __version__, worker
 from gongzhi.config import Settings
 from gongzhi.db import Database, utcnow
-from gongzhi.web import errors, open311
+from gongzhi.web import errors, open311, pages
+from gongzhi.web import ledger as ledger_web
 from gongzhi.web.api import routes as api_routes
 
 
@@ -41,4 +42,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Callabl
     errors.install(app)
     app.include_router(api_routes.router)
     app.include_router(open311.router)
+    app.include_router(ledger_web.router)
+    app.include_router(ledger_web.receipts_router)
+    pages.install(app)  # HTML pages and /static, after the API so its routes match first
     return app

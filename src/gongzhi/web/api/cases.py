@@ -17,8 +17,8 @@ from gongzhi.accounts.models import Role
 from gongzhi.accounts.permissions import Action, Actor, can, require
 from gongzhi.cases import intake, workflow
 from gongzhi.cases.lookup import case_by_code, secret_holder
-from gongzhi.cases.models import Attachment, Case, CaseType, Channel, ExtensionRequest, ExtensionStatus, Status
-from gongzhi.cases.queries import CaseFilter, list_cases, replies, timeline
+from gongzhi.cases.models import Attachment, Case, CaseType, Channel, ExtensionRequest, ExtensionStatus, Reply, Status
+from gongzhi.cases.queries import CaseFilter, list_cases, replies, replies_of_many, timeline
 from gongzhi.cases.schemas import AttachmentIn, SubmissionIn
 from gongzhi.directory.lookup import category_by_code, department_by_code
 from gongzhi.errors import Forbidden, NotFound, Unauthenticated
@@ -131,9 +131,11 @@ def _who(session: Session, code: str, actor: Actor | None, secret: str | None) -
     return case_by_code(session, code), actor
 
 
-def _out(session: Session, case: Case, now: datetime) -> s.CaseOut:
+def _out(session: Session, case: Case, now: datetime, answers: list[Reply] | None = None) -> s.CaseOut:
     merged = session.get(Case, case.merged_into_id).tracking_code if case.merged_into_id else None
-    return s.CaseOut.of(case, now=now, replies=replies(session, case, public_only=False), merged_into=merged)
+    if answers is None:
+        answers = replies(session, case, public_only=False)
+    return s.CaseOut.of(case, now=now, replies=answers, merged_into=merged)
 
 
 @router.get("", summary="List cases (staff: all, with filters; citizens: their own)")
@@ -170,7 +172,8 @@ def list_(
     _scope(actor, filters)
     with db.reading() as session:
         found = list_cases(session, filters=filters, page=page, per_page=per_page)
-        items = [_out(session, c, now) for c in found.items]
+        answers = replies_of_many(session, found.items, public_only=False)
+        items = [_out(session, c, now, answers[c.id]) for c in found.items]
     return s.PageOut(total=found.total, page=found.page, per_page=found.per_page, pages=found.pages, items=items)
 
 

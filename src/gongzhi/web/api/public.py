@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from gongzhi.cases.lookup import case_by_code
-from gongzhi.cases.models import CaseType, Status
-from gongzhi.cases.queries import PUBLIC_STATES, CaseFilter, list_cases, replies
+from gongzhi.cases.models import Case, CaseType, Reply, Status
+from gongzhi.cases.queries import PUBLIC_STATES, CaseFilter, list_cases, replies, replies_of_many
 from gongzhi.errors import NotFound
 from gongzhi.web.api import schemas as s
 from gongzhi.web.api.params import optional_instant
@@ -18,11 +18,8 @@ from gongzhi.web.deps import DbDep, SettingsDep
 router = APIRouter(prefix="/public", tags=["public"])
 
 
-def _public(session: object, case: object) -> s.CasePublicOut:
-    return s.CasePublicOut(
-        **s.CasePublicOut.fields_of(case),  # type: ignore[arg-type]
-        replies=[s.ReplyOut.of(r) for r in replies(session, case, public_only=True)],
-    )  # type: ignore[arg-type]
+def _public(case: Case, answers: list[Reply]) -> s.CasePublicOut:
+    return s.CasePublicOut(**s.CasePublicOut.fields_of(case), replies=[s.ReplyOut.of(r) for r in answers])
 
 
 @router.get("/cases", summary="Published cases with their replies")
@@ -52,7 +49,8 @@ def board(
     )
     with db.reading() as session:
         found = list_cases(session, filters=filters, page=page, per_page=per_page, public_only=True)
-        items = [_public(session, c) for c in found.items]
+        answers = replies_of_many(session, found.items, public_only=True)
+        items = [_public(c, answers[c.id]) for c in found.items]
     return s.PageOut(total=found.total, page=found.page, per_page=found.per_page, pages=found.pages, items=items)
 
 
@@ -62,4 +60,4 @@ def one(code: str, db: DbDep) -> s.CasePublicOut:
         case = case_by_code(session, code)
         if not case.is_public or case.status not in PUBLIC_STATES:
             raise NotFound(f"case {code} is not published; its citizen can follow it with the tracking secret")
-        return _public(session, case)
+        return _public(case, replies(session, case, public_only=True))
