@@ -18,6 +18,7 @@ from gongzhi.config import Settings
 from gongzhi.db import Database, utcnow
 from gongzhi.errors import GongzhiError
 from gongzhi.ledger.cli import app as ledger_app
+from gongzhi.text.cli import app as model_app
 
 app = typer.Typer(help="共治 gongzhi: citizens' messages to government, handled in the open.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -29,6 +30,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(cases_app, name="cases")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(model_app, name="model")
 
 console = Console()
 err = Console(stderr=True)

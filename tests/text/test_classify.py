@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gongzhi.errors import InvalidInput
+from gongzhi.text.classify import TextClassifier, TrainConfig, train
+from gongzhi.text.evaluate import cross_validate, evaluate
+from gongzhi.text.store import ARTEFACT_FILE, METADATA_FILE, load_model, read_metadata, save_model
+from tests.text.fixtures import DETAILS, HEALTH, LABELS, SCHOOL, TITLES, TRAFFIC
+
+CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def model() -> TextClassifier:
+    return train(TITLES, DETAILS, LABELS, user_words=["人民路"])
+
+
+def test_probabilities_sum_to_one_in_label_order(model: TextClassifier) -> None:
+    proba = model.predict_proba(["路灯", "学校"], ["路灯坏了", "学校食堂"])
+    assert proba.shape == (2, 3)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert model.labels == sorted([TRAFFIC, SCHOOL, HEALTH])
+
+
+def test_obvious_messages_get_the_right_label_with_confidence(model: TextClassifier) -> None:
+    cases = [
+        ("公交车太挤", "公交车班次少，公交站等车太久，请增加公交车", TRAFFIC),
+        ("学校收费", "学校老师让学生交补课费，请教育局处理", SCHOOL),
+        ("医院排队", "医院挂号排队太久，医生看病态度差", HEALTH),
+    ]
+    for title, detail, label in cases:
+        top = model.top_k(title, detail, k=3)
+        assert [s.label for s in top][0] == label
+        assert top[0].confidence > 0.5
+        assert top[0].confidence >= top[1].confidence >= top[2].confidence
+
+
+def test_text_only_prediction_and_empty_batch(model: TextClassifier) -> None:
+    assert model.predict(["学校食堂的午餐质量差"]) == [SCHOOL]
+    assert model.predict_proba([]).shape == (0, 3)
+
+
+def test_traditional_characters_are_understood(model: TextClassifier) -> None:
+    assert model.predict(["醫院醫生看病收紅包"]) == [HEALTH]
+
+
+def test_round_trip_through_a_model_directory(model: TextClassifier, tmp_path: Path) -> None:
+    metadata = save_model(model, tmp_path / "m", created_at=CREATED, evaluation={"macro_f1": 0.5})
+    loaded = load_model(tmp_path / "m")
+    texts = ["出租车乱收费", "疫苗缺货"]
+    assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts))
+    assert read_metadata(tmp_path / "m")["evaluation"] == {"macro_f1": 0.5}
+    assert metadata["labels"] == model.labels
+    assert metadata["created_at"] == "2026-01-02T03:04:05+00:00"
+
+
+def test_missing_model_directory(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="does not exist; train a model"):
+        load_model(tmp_path / "nope")
+    with pytest.raises(InvalidInput, match="is not a model directory"):
+        load_model(tmp_path)
+
+
+def test_corrupt_model_directory(model: TextClassifier, tmp_path: Path) -> None:
+    save_model(model, tmp_path, created_at=CREATED)
+    artefact = tmp_path / ARTEFACT_FILE
+    artefact.write_bytes(artefact.read_bytes()[:100])
+    with pytest.raises(InvalidInput, match="corrupt"):
+        load_model(tmp_path)
+    artefact.unlink()
+    with pytest.raises(InvalidInput, match="missing"):
+        load_model(tmp_path)
+    (tmp_path / METADATA_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="corrupt"):
+        load_model(tmp_path)
+
+
+def test_a_label_with_one_example_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="'环境保护' \\(1\\)"):
+        train([*TITLES, "河流污染"], [*DETAILS, "工厂排污水"], [*LABELS, "环境保护"])
+
+
+def test_a_single_label_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="at least 2 different labels"):
+        train(TITLES[:5], DETAILS[:5], [TRAFFIC] * 5)
+
+
+def test_empty_training_message_is_refused_with_its_row() -> None:
+    details = list(DETAILS)
+    titles = list(TITLES)
+    titles[3], details[3] = " ", "\n\t\t\t"
+    with pytest.raises(InvalidInput, match="message 3 is empty"):
+        train(titles, details, LABELS)
+
+
+def test_huge_message_is_truncated_not_refused(model: TextClassifier) -> None:
+    proba = model.predict_proba(["医院"], ["医院看病排队太久。" * 50_000])
+    assert np.isclose(proba.sum(), 1.0)
+
+
+def test_ensemble_and_evaluation_figures() -> None:
+    config = TrainConfig(nb_weight=0.3, calibration_folds=2)
+    result = cross_validate(TITLES, DETAILS, LABELS, config=config, folds=3)
+    assert 0.0 <= result["macro_f1"] <= 1.0
+    assert set(result["per_class_f1"]) == {TRAFFIC, SCHOOL, HEALTH}
+    held_out = evaluate(train(TITLES, DETAILS, LABELS, config=config), TITLES, DETAILS, LABELS)
+    assert held_out["accuracy"] == 1.0
+
+
+def test_a_message_without_chinese_is_refused_for_suggestions(model: TextClassifier) -> None:
+    with pytest.raises(InvalidInput, match="no Chinese characters"):
+        model.top_k("Broken street light", "The light on Main Road has been off for a week")
+    with pytest.raises(InvalidInput, match="empty"):
+        model.top_k(" ", "\n\t\t\t")
