@@ -71,7 +71,7 @@ def _looks_like(content_type: str, data: bytes) -> bool:
 def attach(case: Case, files: list[AttachmentIn], now: datetime) -> list[Attachment]:
     return [
         Attachment(
-            case_id=case.id,
+            case=case,
             filename=file.filename,
             content_type=file.content_type,
             size=len(file.data),

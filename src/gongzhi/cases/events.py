@@ -44,7 +44,7 @@ def apply(
     before = case.status
     after = check(move, before)
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         kind=move.value,
         from_status=before,
         to_status=after,
@@ -64,7 +64,7 @@ def apply(
 def record_submission(session: Session, case: Case, *, actor: Actor, now: datetime) -> CaseEvent:
     """The first event of every case; no state machine check, the case is born submitted."""
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         kind="submit",
         from_status=None,
         to_status=case.status,
@@ -89,7 +89,7 @@ def note(
 ) -> CaseEvent:
     """An event that does not change the state (warning, escalation, contact viewed …)."""
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         kind=kind,
         from_status=case.status,
         to_status=case.status,

@@ -71,11 +71,13 @@ def submit(
         updated_at=now,
     )
     session.add(case)
-    session.flush()  # the case's id, for its event
-    with session.no_autoflush:  # the lookups below never need the rows written here: flush once, at commit
+    with session.no_autoflush:  # the lookups below never need the rows written here
         events.record_submission(session, case, actor=citizen or SYSTEM, now=now)
         session.add_all(attach(case, attachments or [], now))
         _route_at_once(session, case, now=now, settings=settings)
+    # One flush, once the case is complete: it is inserted routed and with its deadlines, not inserted
+    # and then updated (which would also bump its version), and the caller gets its id.
+    session.flush()
     return Receipt(case=case, tracking_code=case.tracking_code, secret=secret)
 
 

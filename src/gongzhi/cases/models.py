@@ -129,6 +129,7 @@ class CaseEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
+    case: Mapped[Case] = relationship()  # so an event can be written with a case that is not yet flushed
     actor: Mapped[User | None] = relationship()
     department: Mapped[Department | None] = relationship()
 
@@ -198,6 +199,8 @@ class Attachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    case: Mapped[Case] = relationship()  # so a file can be attached to a case that is not yet flushed
+
 
 class Notification(Base):
     """A message to a person or a role; e-mail goes out later from the worker (an outbox).
@@ -219,3 +222,5 @@ class Notification(Base):
     email_to: Mapped[str | None] = mapped_column(String(200))
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_error: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case | None] = relationship()  # so a case not yet flushed can be notified about

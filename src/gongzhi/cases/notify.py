@@ -21,7 +21,7 @@ def notify_user(session: Session, *, user: User, case: Case | None, kind: str, m
     session.add(
         Notification(
             user_id=user.id,
-            case_id=case.id if case else None,
+            case=case,
             kind=kind,
             message=message,
             created_at=now,
@@ -63,9 +63,7 @@ def notify_citizen(session: Session, *, case: Case, kind: str, message: str, now
     if case.citizen is not None:
         notify_user(session, user=case.citizen, case=case, kind=kind, message=message, now=now)
     elif case.contact_email:
-        session.add(
-            Notification(case_id=case.id, kind=kind, message=message, created_at=now, email_to=case.contact_email)
-        )
+        session.add(Notification(case=case, kind=kind, message=message, created_at=now, email_to=case.contact_email))
 
 
 def send_pending_emails(session: Session, *, settings: Settings, now: datetime, limit: int = 100) -> int:

@@ -1,4 +1,8 @@
-"""Changing the directory: routing rules, service levels, calendar overrides, departments."""
+"""Changing the directory: routing rules, service levels, calendar overrides, departments.
+
+Every change calls ``snapshot.changed`` first, so the transaction routes by what it wrote and its
+commit drops this process's directory snapshot.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gongzhi.directory import snapshot
 from gongzhi.directory.lookup import category_by_code, department_by_code, region_by_code
 from gongzhi.directory.models import (
     CalendarOverride,
@@ -27,6 +32,7 @@ def set_routing_rule(
     session: Session, *, category: str, department: str | None, region: str | None = None, by_street: bool = False
 ) -> RoutingRule:
     """Create or replace the rule for (category, region)."""
+    snapshot.changed(session)
     if department is None and not by_street:
         raise InvalidInput("give a department, or by_street=true to route to the street office", field="department")
     cat = category_by_code(session, category)
@@ -54,6 +60,7 @@ def set_routing_rule(
 def set_sla_policy(
     session: Session, *, urgency: Urgency, respond: str, resolve: str, category: str | None = None
 ) -> SlaPolicy:
+    snapshot.changed(session)
     for field, text in (("respond", respond), ("resolve", resolve)):
         try:
             parse_duration(text)
@@ -72,6 +79,7 @@ def set_sla_policy(
 
 
 def set_calendar_override(session: Session, *, day: date, is_working_day: bool, note: str = "") -> CalendarOverride:
+    snapshot.changed(session)
     override = session.get(CalendarOverride, day) or CalendarOverride(day=day)
     override.is_working_day, override.note = is_working_day, note
     session.merge(override)
@@ -89,6 +97,7 @@ def create_department(
     supervisor: str | None = None,
     region: str | None = None,
 ) -> Department:
+    snapshot.changed(session)
     if session.scalar(select(Department.id).where(Department.code == code)) is not None:
         raise Conflict(f"a department with code {code!r} exists already", field="code")
     department = Department(
@@ -107,6 +116,7 @@ def create_department(
 def create_region(
     session: Session, *, code: str, name: str, level: RegionLevel, parent: str | None = None, name_en: str = ""
 ) -> Region:
+    snapshot.changed(session)
     if session.scalar(select(Region.id).where(Region.code == code)) is not None:
         raise Conflict(f"a region with code {code!r} exists already", field="code")
     region = Region(
@@ -132,6 +142,7 @@ def upsert_category(
     urgency: Urgency = Urgency.NORMAL,
 ) -> Category:
     """Create or update a catalogue entry; importing the same file twice changes nothing."""
+    snapshot.changed(session)
     if level not in (1, 2, 3):
         raise InvalidInput(f"category {code}: level must be 1, 2 or 3, not {level}", field="level")
     if (level == 1) != (parent is None):

@@ -31,13 +31,3 @@ def region_by_code(session: Session, code: str, *, field: str = "region") -> Reg
     if region is None:
         raise NotFound(f"region {code!r} does not exist; list them at /api/v1/regions", field=field)
     return region
-
-
-def ancestors(node: Category | Region) -> list[Category | Region]:
-    """The node, its parent, its grandparent … up to the root."""
-    chain: list[Category | Region] = []
-    current: Category | Region | None = node
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return chain

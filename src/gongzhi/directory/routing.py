@@ -4,48 +4,43 @@ The most specific rule wins: a rule for the case's own category beats one for it
 and, for the same category, a rule for the case's community beats one for its street, district or
 no region at all. A ``by_street`` rule sends the case to the street office of the case's street
 (or to the rule's department when the street is unknown).
+
+The rules and hierarchies come from the directory snapshot (``directory.snapshot``): routing a case
+reads only the chosen department.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gongzhi.directory.lookup import ancestors
-from gongzhi.directory.models import Category, Department, Region, RegionLevel, RoutingRule
+from gongzhi.directory.models import Category, Department, Region, RegionLevel
+from gongzhi.directory.snapshot import Rule, Snapshot, directory
 
 
 def route(session: Session, *, category: Category, region: Region | None) -> Department | None:
     """The responsible department, or None when no rule applies (a dispatcher decides)."""
-    region_chain = ancestors(region) if region else []
-    for cat in ancestors(category):
-        rules = {r.region_id: r for r in session.scalars(select(RoutingRule).where(RoutingRule.category_id == cat.id))}
+    department_id = _department_id(directory(session), category_id=category.id, region_id=region.id if region else None)
+    return session.get(Department, department_id) if department_id is not None else None
+
+
+def _department_id(snapshot: Snapshot, *, category_id: int, region_id: int | None) -> int | None:
+    region_chain = snapshot.region_chain(region_id) if region_id is not None else []
+    for cat in snapshot.category_chain(category_id):
         for place in [*region_chain, None]:
-            rule = rules.get(place.id if place else None)
+            rule = snapshot.rules.get((cat, place))
             if rule is None:
                 continue
-            department = _department_of(session, rule, region)
-            if department is not None:
-                return department
+            department_id = _department_of(snapshot, rule, region_chain)
+            if department_id is not None:
+                return department_id
     return None
 
 
-def _department_of(session: Session, rule: RoutingRule, region: Region | None) -> Department | None:
+def _department_of(snapshot: Snapshot, rule: Rule, region_chain: list[int]) -> int | None:
     """The street office for a ``by_street`` rule when the street is known, else the rule's own department."""
     if rule.by_street:
-        street = _street_of(region)
-        office = (
-            session.scalar(select(Department).where(Department.region_id == street.id, Department.active))
-            if street is not None
-            else None
-        )
+        street = next((place for place in region_chain if snapshot.region_level[place] is RegionLevel.STREET), None)
+        office = snapshot.street_office.get(street) if street is not None else None
         if office is not None:
             return office
-    return session.get(Department, rule.department_id) if rule.department_id else None
-
-
-def _street_of(region: Region | None) -> Region | None:
-    for place in ancestors(region) if region else []:
-        if place.level is RegionLevel.STREET:
-            return place  # type: ignore[return-value]
-    return None
+    return rule.department_id
