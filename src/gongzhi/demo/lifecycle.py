@@ -35,7 +35,6 @@ class Cast:
     dispatchers: list[Actor]
     supervisor: Actor
     handlers: dict[str, Actor]
-    citizen_of: dict[int, Actor]
 
 
 class Story:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gongzhi.accounts.models import Role, User
 from gongzhi.accounts.service import actor_for
@@ -84,12 +85,11 @@ def seed_history(
         )
 
 
-def _cast(session) -> Cast:  # type: ignore[no-untyped-def]
+def _cast(session: Session) -> Cast:
     users = list(session.scalars(select(User).where(User.active)))
     handlers = {u.department.code: actor_for(u) for u in users if u.role is Role.HANDLER and u.department}
     return Cast(
         dispatchers=[actor_for(u) for u in users if u.role is Role.DISPATCHER],
         supervisor=next(actor_for(u) for u in users if u.username == "supervisor"),
         handlers=handlers,
-        citizen_of={},
     )
