@@ -105,6 +105,18 @@ class Story:
         assert self.case is not None and self.case.department is not None
         return self.cast.handlers[self.case.department.code]
 
+    def give_back(self) -> None:
+        """退单: the department the case sits with says it is not its duty."""
+        assert self.case is not None
+        workflow.return_case(
+            self.session,
+            self.case,
+            actor=self.handler(),
+            now=self.t,
+            reason=corpus.generate_return_reason(self.message.category, self.rng),
+            settings=self.settings,
+        )
+
 
 def _street(region_code: str | None) -> str | None:
     if region_code is None:
@@ -162,14 +174,7 @@ def _respond(story: Story) -> bool:
         assert case.department is not None
         if case.department.code != story.right_department:
             try:
-                workflow.return_case(
-                    story.session,
-                    case,
-                    actor=story.handler(),
-                    now=story.t,
-                    reason=corpus.generate_return_reason(story.message.category, rng),
-                    settings=story.settings,
-                )
+                story.give_back()
             except GongzhiError:  # too late to return: the first receiver must handle it
                 break
             if not story.at(hours=rng.uniform(0.5, 24)):
@@ -318,14 +323,7 @@ def _returned_once(story: Story) -> None:
     story.at(minutes=20)
     story.dispatch(_wrong_department(story), with_category=True)
     story.at(minutes=40)
-    workflow.return_case(
-        story.session,
-        story.case,
-        actor=story.handler(),
-        now=story.t,  # type: ignore[arg-type]
-        reason=corpus.generate_return_reason(story.message.category, story.rng),
-        settings=story.settings,
-    )
+    story.give_back()
 
 
 def _returned_twice(story: Story) -> None:
@@ -334,14 +332,7 @@ def _returned_twice(story: Story) -> None:
     story.at(minutes=15)
     story.dispatch(_wrong_department(story), with_category=False)
     story.at(minutes=30)
-    workflow.return_case(
-        story.session,
-        story.case,
-        actor=story.handler(),
-        now=story.t,  # type: ignore[arg-type]
-        reason=corpus.generate_return_reason(story.message.category, story.rng),
-        settings=story.settings,
-    )
+    story.give_back()
 
 
 def _just_dispatched(story: Story) -> None:
