@@ -53,7 +53,8 @@ def _write_entries(session: Session) -> None:
     tracked = session.info.pop(_TRACKED, None)
     if not tracked:
         return
-    session.flush()  # events get their ids, and every row they depend on is final
+    # No flush first: entries refer to their event objects, so the commit's one flush writes events and
+    # entries together, in order (a query in ``_describe`` autoflushes what it needs to see).
     for case, event in tracked:
         if event in session:  # not rolled back with a savepoint
             append_event(session, case, event)
@@ -72,7 +73,7 @@ def append_event(session: Session, case: Case, event: CaseEvent) -> LedgerEntry:
         salt = new_salt()
         fields[COMMITMENT] = commitment(salt, private)
     entry_type = SUBMITTED if event.kind == "submit" else EVENT
-    entry = log.append(session, encode_entry(entry_type, VERSION, fields), case_event_id=event.id)
+    entry = log.append(session, encode_entry(entry_type, VERSION, fields), case_event=event)
     if salt is not None:
         session.add(LedgerSalt(entry=entry, salt=salt))
     return entry

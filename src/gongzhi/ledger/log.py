@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -42,6 +43,9 @@ from gongzhi.ledger.merkle import EMPTY_ROOT, HASH_SIZE, Node, hashes_to_store, 
 from gongzhi.ledger.models import LedgerEntry, LedgerState, LedgerTile
 from gongzhi.ledger.storage import DatabaseTiles, database_reader
 from gongzhi.ledger.tiles import MAX_ENTRY_SIZE, TILE_HEIGHT, TILE_WIDTH, Tile, changed_tiles
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import CaseEvent
 
 DEFAULT_BATCH = 10_000  # entries per sequencer transaction: big enough to amortise, short enough to lock
 STATE_ID = 1
@@ -62,10 +66,10 @@ class Integration:
         return self.new_size - self.old_size
 
 
-def append(session: Session, data: bytes, *, case_event_id: int | None = None) -> LedgerEntry:
+def append(session: Session, data: bytes, *, case_event: CaseEvent | None = None) -> LedgerEntry:
     """Add an entry to the log in the caller's transaction; the sequencer gives it an index later."""
     _check_entry(data)
-    entry = LedgerEntry(data=data, case_event_id=case_event_id)
+    entry = LedgerEntry(data=data, case_event=case_event)
     session.add(entry)
     return entry
 

@@ -10,11 +10,15 @@ integrated size and root, and the lock that serialises sequencers on PostgreSQL.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, SmallInteger, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongzhi.db import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import CaseEvent
 
 # SQLite autoincrements only an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for a long-lived log.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -37,6 +41,16 @@ class LedgerEntry(Base):
     leaf_index: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_event.id"), index=True)
+
+    # Lets an entry be added in the same flush as the event it records (the event's id comes with it).
+    case_event: Mapped[CaseEvent | None] = relationship(lambda: _case_event_class())
+
+
+def _case_event_class() -> type[CaseEvent]:
+    """Imported late: the ledger's tables must load on their own (a sequencer needs no case tables)."""
+    from gongzhi.cases.models import CaseEvent
+
+    return CaseEvent
 
 
 class LedgerSalt(Base):
