@@ -8,6 +8,7 @@ city) needs none of this. A use case is one transaction, committed in one place:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: writers of other processes wait on SQLite's busy timeout instead
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -91,6 +96,44 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+class _WriterQueue:
+    """Writers of one SQLite file, one at a time: a thread lock, then an exclusive ``flock`` on ``<db>-writer``.
+
+    A blocked ``flock`` is woken by the kernel the moment the holder lets go, so processes queue
+    instead of polling. Where ``fcntl`` does not exist (Windows) or the database is in memory, the
+    thread lock alone remains and SQLite's busy timeout handles other processes.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._path is not None and fcntl is not None:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._fd is not None and fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+def _sqlite_write_lock(url: str) -> _WriterQueue:
+    database = make_url(url).database
+    in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
+    return _WriterQueue(None if in_memory else database + "-writer")
+
+
 class Database:
     """One engine and its two session factories: writers and readers."""
 
@@ -99,7 +142,9 @@ class Database:
         self.engine = make_engine(self.url)
         self._writer = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock: AbstractContextManager[object] = threading.Lock() if self.is_sqlite else nullcontext()
+        self._write_lock: AbstractContextManager[object] = (
+            _sqlite_write_lock(self.url) if self.is_sqlite else nullcontext()
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,9 +154,10 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A write use case: commits when the block ends, rolls back if it raises.
 
-        On SQLite the threads of one process queue on a lock of ours before ``BEGIN IMMEDIATE``:
-        SQLite's own busy handler would make them sleep and retry, which turns a queue of a few
-        milliseconds into waits of hundreds.
+        On SQLite writers queue on a lock of ours before ``BEGIN IMMEDIATE`` — the threads of this
+        process and, through a lock file beside the database, every gongzhi process writing to it
+        (the server's workers, the worker, the CLI). SQLite's own busy handler would make them sleep
+        and retry, which turns a queue of a few milliseconds into waits of hundreds.
         """
         with self._write_lock, self._writer() as session, session.begin():
             yield session
