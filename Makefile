@@ -32,9 +32,10 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-bench: $(STAMP) ## print the benchmarks' figures: intake (HTTP) and ledger, on SQLite and PostgreSQL if reachable
+bench: $(STAMP) ## print the main figures: intake (HTTP), ledger and hot issues, on SQLite and PostgreSQL if reachable
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/ledger.py
+	$(BIN)/python benchmarks/hot_issues.py
 
 i18n: $(STAMP) ## add new texts of the pages to the zh_CN catalogue (src/gongzhi/web/i18n)
 	$(BIN)/python -m gongzhi.web.i18n

@@ -97,8 +97,14 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def settings(db: Database) -> Settings:
-    return Settings(database_url=db.url, secret_key="test-secret-not-for-production", demo=False, smtp_host=None)
+def settings(db: Database, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=db.url,
+        secret_key="test-secret-not-for-production",
+        demo=False,
+        smtp_host=None,
+        model_dir=str(tmp_path / "models"),  # never ./gongzhi-models of the checkout
+    )
 
 
 @pytest.fixture

@@ -14,10 +14,14 @@ from rich.console import Console
 from rich.progress import Progress
 
 from gongzhi.accounts.models import Role
+from gongzhi.analytics.facts_cli import app as facts_app
+from gongzhi.analytics.hotissues_cli import app as analytics_app
+from gongzhi.analytics.report.cli import app as report_app
 from gongzhi.config import Settings
 from gongzhi.db import Database, utcnow
 from gongzhi.errors import GongzhiError
 from gongzhi.ledger.cli import app as ledger_app
+from gongzhi.ledger.witness_cli import app as witness_app
 from gongzhi.text.cli import app as model_app
 
 app = typer.Typer(help="共治 gongzhi: citizens' messages to government, handled in the open.", no_args_is_help=True)
@@ -30,7 +34,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(cases_app, name="cases")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(witness_app, name="witness")
 app.add_typer(model_app, name="model")
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(facts_app, name="facts")
+app.add_typer(report_app, name="report")
 
 console = Console()
 err = Console(stderr=True)
@@ -115,6 +123,9 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after seeding")] = True,
     cases: Annotated[int, typer.Option(help="historical cases to seed")] = 2400,
     seed: Annotated[int, typer.Option(help="random seed of the demo data")] = 2026,
+    witnesses: Annotated[
+        bool, typer.Option("--witnesses/--no-witnesses", help="run two ledger witnesses on PORT+1 and PORT+2")
+    ] = True,
 ) -> None:
     """Migrate, seed a believable jurisdiction with a year of cases (once), print logins, and serve."""
     from gongzhi.demo.seed import seed_demo
@@ -133,10 +144,26 @@ def demo(
             seed=seed,
             progress=lambda n: progress.advance(task, n),
         )
-    database.dispose()
     _print_logins(logins)
+    if serve_after and witnesses:
+        settings = _demo_witnesses(database, settings, host, port)
+    database.dispose()
     if serve_after:
         _serve(settings, host, port)
+
+
+def _demo_witnesses(database: Database, settings: Settings, host: str, port: int) -> Settings:
+    """Start the demo's two witnesses (real HTTP, keys kept beside the database); the worker submits to them."""
+    from gongzhi.ledger.demo_witnesses import start_demo_witnesses
+
+    try:
+        running = start_demo_witnesses(database, settings, host=host, ports=(port + 1, port + 2))
+    except OSError as exc:
+        err.print(f"[yellow]demo witnesses not started[/yellow] (ports {port + 1}, {port + 2}): {exc.strerror or exc}")
+        return settings
+    for server in running.servers:
+        console.print(f"ledger witness on {server.url}/add-checkpoint (keys and state in {running.directory})")
+    return running.settings
 
 
 def _print_logins(logins: dict[str, str]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from gongzhi.accounts.models import User
 from gongzhi.accounts.permissions import Actor
-from gongzhi.cases import deadlines, intake, workflow
+from gongzhi.cases import deadlines, intake, proposals, workflow
 from gongzhi.cases.lookup import case_by_code, secret_holder
 from gongzhi.cases.models import Case, CaseEvent, Channel, Notification, Reply, Satisfaction
 from gongzhi.cases.schemas import SubmissionIn
@@ -57,6 +57,10 @@ class Desk:
     def _on(self, code: str) -> Iterator[tuple[Session, Case]]:
         with self.db.transaction() as session:
             yield session, case_by_code(session, code)
+
+    def check_duplicates(self) -> int:
+        """The worker's duplicate search over the cases submitted so far (merge proposals)."""
+        return proposals.check_new_cases(self.db, now=self.clock.now, settings=self.settings)
 
     def submit(self, *, citizen: str | None = None, **fields: object) -> tuple[str, str]:
         """A citizen's message (``tests.factories.submission`` with ``fields``); returns code and secret."""

@@ -20,6 +20,7 @@ PAGES = [  # (file name, path, who logs in first, width)
     ("departments-1280", "/departments", None, 1280),
     ("queue-1280", "/staff/queue?tab=unclassified", "dispatcher", 1280),
     ("supervisor-1280", "/staff/supervisor", "supervisor", 1280),
+    ("hot-issues-375", "/staff/hot-issues?days=30", "supervisor", 375),
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -11,8 +13,10 @@ from gongzhi import worker
 from gongzhi.cli import app
 from gongzhi.config import Settings
 from gongzhi.db import Database
-from gongzhi.ledger.checkpoint import generate_cosigner_key
-from gongzhi.ledger.note import Ed25519Signer, Ed25519Verifier
+from gongzhi.ledger.checkpoint import CosignatureSigner, generate_cosigner_key
+from gongzhi.ledger.cosign import append_cosignatures
+from gongzhi.ledger.note import Ed25519Signer, Ed25519Verifier, Signature, parse_note
+from gongzhi.ledger.policy import FUTURE_SKEW_SECONDS
 from tests.cases.steps import Desk
 from tests.conftest import Clock
 from tests.ledger.conftest import VKEY
@@ -55,6 +59,31 @@ def test_verify_receipt_passes_and_fails_naming_the_problem(desk: Desk, settings
     assert unwitnessed.exit_code == 1 and "missing: witness.example" in unwitnessed.output
     missing = runner.invoke(app, ["ledger", "verify-receipt", str(tmp_path / "nope.json"), "--vkey", VKEY])
     assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_verify_receipt_refuses_a_cosignature_dated_in_the_future(
+    desk: Desk, settings: Settings, tmp_path: Path
+) -> None:
+    receipt = citizen_receipt(desk, settings)
+    text = parse_note(receipt.checkpoint).text.encode()
+
+    def cosigned_at(timestamp: int) -> Path:
+        witness = CosignatureSigner("w.witness.example", bytes([5] * 32), timestamp)
+        line = Signature(witness.name, witness.key_id, witness.sign(text))
+        path = tmp_path / f"receipt-{timestamp}.json"
+        note = append_cosignatures(receipt.checkpoint, [line])
+        path.write_text(dataclasses.replace(receipt, checkpoint=note).to_json())
+        return path
+
+    key = CosignatureSigner("w.witness.example", bytes([5] * 32), 0).verifier().vkey()
+    args = ["ledger", "verify-receipt", "--vkey", VKEY, "--witness", key]
+    now = int(time.time())
+    within_skew = runner.invoke(app, [*args, str(cosigned_at(now + FUTURE_SKEW_SECONDS // 2))])
+    assert within_skew.exit_code == 0, within_skew.output
+    assert "cosigned by w.witness.example" in within_skew.output
+    future = runner.invoke(app, [*args, str(cosigned_at(now + 86_400))])
+    assert future.exit_code == 1, future.output
+    assert "w.witness.example is dated" in future.output and "in the future" in future.output
 
 
 def test_export_tiles_writes_the_tree(db: Database, settings: Settings, clock: Clock, tmp_path: Path) -> None:

@@ -117,3 +117,88 @@ def test_a_message_without_chinese_is_refused_for_suggestions(model: TextClassif
         model.top_k("Broken street light", "The light on Main Road has been off for a week")
     with pytest.raises(InvalidInput, match="empty"):
         model.top_k(" ", "\n\t\t\t")
+
+
+def test_a_model_saved_with_scikit_learn_word_features_still_predicts(model: TextClassifier) -> None:
+    """Models trained before the numpy word vectoriser hold a TfidfVectorizer: they keep working."""
+    from dataclasses import replace
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from gongzhi.text.vectorise import CharNgramTfidf
+
+    docs = model.documents(TITLES, DETAILS)
+    chars = CharNgramTfidf((1, 3)).fit(docs.chars)
+    words = TfidfVectorizer(token_pattern=r"(?u)\S+", ngram_range=(1, 2), sublinear_tf=True).fit(docs.words)
+    old_config = replace(model.config)
+    object.__delattr__(old_config, "class_weight")  # as unpickled from an older TrainConfig
+    object.__delattr__(old_config, "detail_chars")
+    legacy = TextClassifier(old_config, model.labels, model.segmenter, chars, words, LinearSVC(), None, 1.0)
+    x = legacy.vectorise(docs)
+    legacy.svm.fit(x, LABELS)
+    assert legacy.predict(["医院挂号排队太久"]) == [HEALTH]
+
+
+def test_evaluation_has_a_confusion_matrix_and_draws_it(model: TextClassifier, tmp_path: Path) -> None:
+    from gongzhi.text.evaluate import write_confusion_png
+
+    figures = evaluate(model, TITLES, DETAILS, LABELS)
+    assert figures["labels"] == model.labels
+    assert np.trace(np.asarray(figures["confusion"])) == len(LABELS)
+    drawn = write_confusion_png(figures["confusion"], figures["labels"], tmp_path / "c.png", title="fixtures")
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert drawn["png"] == str(tmp_path / "c.png")
+
+
+def test_without_a_cjk_font_the_picture_uses_codes_and_a_legend(
+    model: TextClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.text import evaluate as module
+
+    monkeypatch.setattr(module, "cjk_font", lambda: None)
+    drawn = module.write_confusion_png([[2, 1], [0, 3]], [TRAFFIC, SCHOOL], tmp_path / "c.png")
+    assert drawn == {"png": str(tmp_path / "c.png"), "font": None, "legend": {"L1": TRAFFIC, "L2": SCHOOL}}
+    assert (tmp_path / "c.png").stat().st_size > 1000
+
+
+def test_cli_evaluate_writes_the_confusion_png_next_to_its_json(model: TextClassifier, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from gongzhi.text.cli import app
+
+    save_model(model, tmp_path / "m", created_at=CREATED)
+    data = tmp_path / "held_out.csv"
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["留言主题", "留言详情", "一级标签"])
+        writer.writerows(zip(TITLES, DETAILS, LABELS, strict=True))
+    result = CliRunner().invoke(app, ["evaluate", "--model", str(tmp_path / "m"), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["confusion_png"] == str(tmp_path / "m" / "confusion_held_out.png")
+    assert (tmp_path / "m" / "confusion_held_out.png").is_file()
+    elsewhere = CliRunner().invoke(
+        app, ["evaluate", "--model", str(tmp_path / "m"), "--data", str(data), "--png", str(tmp_path / "x.png")]
+    )
+    assert json.loads(elsewhere.stdout.strip().splitlines()[-1])["confusion_png"] == str(tmp_path / "x.png")
+    skipped = CliRunner().invoke(app, ["evaluate", "--model", str(tmp_path / "m"), "--data", str(data), "--no-png"])
+    assert "confusion_png" not in json.loads(skipped.stdout.strip().splitlines()[-1])
+
+
+def test_label_agreement_counts_duplicates_labelled_differently() -> None:
+    from gongzhi.text.evaluate import label_agreement
+
+    titles = [*TITLES, TITLES[0], TITLES[1]]
+    details = [*DETAILS, DETAILS[0], DETAILS[1]]
+    labels = [*LABELS, LABELS[0], SCHOOL if LABELS[1] != SCHOOL else HEALTH]  # one copy agrees, one does not
+    figures = label_agreement(titles, details, labels)
+    assert figures["exact_duplicate_groups"] == 2
+    assert figures["exact_duplicate_messages"] == 4
+    assert figures["exact_groups_with_different_labels"] == 1
+    assert figures["near_duplicate_pairs"] >= 2
+    assert figures["near_duplicate_pairs_with_different_labels"] >= 1
+    assert 0.0 < figures["near_duplicate_disagreement"] <= 0.5

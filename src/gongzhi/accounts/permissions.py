@@ -31,6 +31,7 @@ class Action(enum.StrEnum):
     LIST_ALL = "list_all"
     ADMINISTER = "administer"
     VIEW_KPI = "view_kpi"
+    VIEW_ANALYTICS = "view_analytics"  # the performance dashboard of every department, and its cases
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ _STAFF_ACTIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_ALL: frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.VIEW_KPI: frozenset({Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}),
+    Action.VIEW_ANALYTICS: frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 _DEPARTMENT_ACTIONS = frozenset({Action.ACCEPT, Action.RETURN, Action.REQUEST_EXTENSION, Action.REPLY})
 _CITIZEN_ACTIONS = frozenset({Action.RATE, Action.WITHDRAW})

@@ -12,16 +12,15 @@ from gongzhi.accounts.permissions import SYSTEM, Actor
 from gongzhi.accounts.secrets import new_token, token_hash
 from gongzhi.cases import events
 from gongzhi.cases.attachments import attach, check_attachments
-from gongzhi.cases.classify import suggest_categories
+from gongzhi.cases.classify import understand
 from gongzhi.cases.models import Case, Channel, Status
 from gongzhi.cases.schemas import AttachmentIn, SubmissionIn
 from gongzhi.cases.workflow import assign
 from gongzhi.config import Settings
 from gongzhi.directory.lookup import category_by_code, region_by_code
-from gongzhi.directory.models import Category, Urgency
+from gongzhi.directory.models import Urgency
 from gongzhi.directory.routing import route
 
-CONFIDENT = 0.9  # below this a classifier's guess is only a suggestion to the dispatcher
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
 
 
@@ -72,8 +71,11 @@ def submit(
     )
     session.add(case)
     with session.no_autoflush:  # the lookups below never need the rows written here
-        events.record_submission(session, case, actor=citizen or SYSTEM, now=now)
+        submitted = events.record_submission(session, case, actor=citizen or SYSTEM, now=now)
         session.add_all(attach(case, attachments or [], now))
+        machine = understand(session, case, now=now, settings=settings, type_chosen="type" in data.model_fields_set)
+        if machine:  # what the models and urgency rules said, with confidence, in the case's first event
+            submitted.data = {**submitted.data, "machine": machine}
         _route_at_once(session, case, now=now, settings=settings)
     # One flush, once the case is complete: it is inserted routed and with its deadlines, not inserted
     # and then updated (which would also bump its version), and the caller gets its id.
@@ -84,21 +86,10 @@ def submit(
 def _route_at_once(session: Session, case: Case, *, now: datetime, settings: Settings) -> None:
     """Dispatch by rule when the category is known or confidently guessed; otherwise leave it to a dispatcher."""
     if case.category is None:
-        case.category = _confident_category(session, case)
-        if case.category is not None:
-            case.urgency = case.category.urgency
-    if case.category is None:
         return
     department = route(session, category=case.category, region=case.region)
     if department is not None:
         assign(session, case, department=department, actor=SYSTEM, now=now, settings=settings, by_rule=True)
-
-
-def _confident_category(session: Session, case: Case) -> Category | None:
-    suggestions = suggest_categories(session, title=case.title, content=case.content)
-    if suggestions and suggestions[0].confidence >= CONFIDENT:
-        return category_by_code(session, suggestions[0].category_code)
-    return None
 
 
 def new_tracking_code(now: datetime, settings: Settings) -> str:

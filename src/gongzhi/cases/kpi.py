@@ -1,17 +1,8 @@
-"""Department figures (三率 and the rest), from the event history of a period.
+"""Department figures (三率 and the rest) over any period [start, end), exact, from the event history.
 
-Definitions (DESIGN.md §2), for a department and a period [start, end):
-- response rate 响应率 = dispatches answered (accepted or returned) by the response deadline ÷ dispatches;
-- resolution rate 解决率 = ratings saying "solved" ÷ ratings (cases followed up);
-- satisfaction rate 满意率 = satisfied or basically satisfied ÷ ratings;
-- return rate 退单率 = returns ÷ dispatches;
-- overdue rate = first replies given after the resolution deadline ÷ first replies;
-- median handling time = median hours from the dispatch to the department to its first reply.
-Dispatch-based figures follow the cohort of dispatches made in the period (their answers may come
-later); rating-based figures count the ratings given in the period.
-A rate whose denominator is zero is ``None`` (no data), never 0 % or 100 %.
-
-The analytics issue replaces these scans with pre-computed fact tables; the definitions stay here.
+The definitions live in ``gongzhi.analytics.definitions`` (one source for these figures and the fact
+tables). This module scans raw events, so it answers for arbitrary instants and gives an exact median;
+dashboards over days and months read the pre-computed facts of ``gongzhi.analytics`` instead.
 """
 
 from __future__ import annotations
@@ -25,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gongzhi.cases.models import CaseEvent, Rating, Satisfaction
-from gongzhi.cases.states import Move
+from gongzhi.analytics.definitions import DISPATCH_KINDS, EPISODE_KINDS, episodes, is_happy, rate
+from gongzhi.cases.models import CaseEvent, Rating
 from gongzhi.directory.models import Department
 from gongzhi.errors import InvalidInput
 
@@ -47,23 +38,23 @@ class Kpi:
 
     @property
     def response_rate(self) -> float | None:
-        return _rate(self.responded_on_time, self.dispatched)
+        return rate(self.responded_on_time, self.dispatched)
 
     @property
     def resolution_rate(self) -> float | None:
-        return _rate(self.solved, self.rated)
+        return rate(self.solved, self.rated)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return _rate(self.satisfied, self.rated)
+        return rate(self.satisfied, self.rated)
 
     @property
     def return_rate(self) -> float | None:
-        return _rate(self.returned, self.dispatched)
+        return rate(self.returned, self.dispatched)
 
     @property
     def overdue_rate(self) -> float | None:
-        return _rate(self.replied_late, self.replied)
+        return rate(self.replied_late, self.replied)
 
     @property
     def median_handling_hours(self) -> float | None:
@@ -84,10 +75,6 @@ class Kpi:
         return data
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def department_kpis(session: Session, *, start: datetime, end: datetime, department_id: int | None = None) -> list[Kpi]:
     if end <= start:
         raise InvalidInput("the period must end after it starts", field="to")
@@ -102,48 +89,31 @@ def department_kpis(session: Session, *, start: datetime, end: datetime, departm
     return list(figures.values())
 
 
-_DISPATCH = (Move.DISPATCH.value, Move.ARBITRATE.value)
-_RESPONSE = (Move.ACCEPT.value, Move.RETURN.value)
-
-
 def _count_dispatches(session: Session, figures: dict[int, Kpi], start: datetime, end: datetime) -> None:
-    """Walk each case's events in order, pairing dispatches with the department's response and reply."""
-    case_ids = select(CaseEvent.case_id).where(CaseEvent.kind.in_(_DISPATCH), CaseEvent.at >= start, CaseEvent.at < end)
+    """Pair each dispatch made in the period with the department's response and reply (``episodes``)."""
+    case_ids = select(CaseEvent.case_id).where(
+        CaseEvent.kind.in_(DISPATCH_KINDS), CaseEvent.at >= start, CaseEvent.at < end
+    )
     rows = session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.case_id, CaseEvent.id)
+        select(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind.in_(EPISODE_KINDS))
+        .order_by(CaseEvent.case_id, CaseEvent.id)
     )
     by_case: dict[int, list[CaseEvent]] = defaultdict(list)
     for event in rows:
         by_case[event.case_id].append(event)
     for history in by_case.values():
-        _walk(history, figures, start, end)
-
-
-def _walk(history: list[CaseEvent], figures: dict[int, Kpi], start: datetime, end: datetime) -> None:
-    dispatch: CaseEvent | None = None
-    answered = replied = False
-    for event in history:
-        if event.kind in _DISPATCH:
-            dispatch = event if start <= event.at < end else None
-            answered = replied = False
-            if dispatch is not None and dispatch.department_id in figures:
-                figures[dispatch.department_id].dispatched += 1
-            continue
-        if dispatch is None or event.department_id != dispatch.department_id or event.department_id not in figures:
-            continue
-        kpi = figures[event.department_id]
-        if event.kind in _RESPONSE and not answered:
-            answered = True
-            due = dispatch.data.get("response_due")
-            kpi.responded_on_time += due is None or event.at <= datetime.fromisoformat(due)
-            if event.kind == Move.RETURN.value:
-                kpi.returned += 1
-                dispatch = None
-        elif event.kind == Move.REPLY.value and not replied:
-            replied = True
-            kpi.replied += 1
-            kpi.replied_late += bool(event.data.get("late"))
-            kpi.handling_hours.append((event.at - dispatch.at).total_seconds() / 3600)
+        for episode in episodes(history):
+            kpi = figures.get(episode.department_id or -1)
+            if kpi is None or not start <= episode.dispatched_at < end:
+                continue
+            kpi.dispatched += 1
+            kpi.responded_on_time += episode.answered and episode.responded_on_time
+            kpi.returned += episode.returned
+            if episode.handling_hours is not None:
+                kpi.replied += 1
+                kpi.replied_late += episode.replied_late
+                kpi.handling_hours.append(episode.handling_hours)
 
 
 def _count_ratings(session: Session, figures: dict[int, Kpi], start: datetime, end: datetime) -> None:
@@ -154,4 +124,4 @@ def _count_ratings(session: Session, figures: dict[int, Kpi], start: datetime, e
             continue
         kpi.rated += 1
         kpi.solved += rating.solved
-        kpi.satisfied += rating.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
+        kpi.satisfied += is_happy(rating.satisfaction)

@@ -43,6 +43,7 @@ from gongzhi.demo.topics import Topic
 
 __all__ = [
     "DemoMessage",
+    "generate_burst",
     "generate_extension_reason",
     "generate_messages",
     "generate_rating_comment",
@@ -113,12 +114,27 @@ def _topic_weights(month: int) -> tuple[float, ...]:
     return tuple(t.weight * season_factor(t.season, probe) for t in TOPICS)
 
 
-def _message(rng: random.Random, at: datetime) -> DemoMessage:
-    topic = rng.choices(TOPICS, weights=_topic_weights(at.astimezone(LOCAL).month))[0]
+def generate_burst(
+    seed: int, n: int, *, start: datetime, end: datetime, category: str, community: str
+) -> list[DemoMessage]:
+    """``n`` messages about one third-level ``category`` from one ``community`` in [start, end): a local
+    surge (a burst main, a blocked drain after a storm) for the early warning to find."""
+    rng = random.Random(seed)
+    topic = next(t for t in TOPICS if t.category == category)
+    place = region(community)
+    return [_message(rng, sample_submitted_at(rng, start, end), topic=topic, community=place) for _ in range(n)]
+
+
+def _message(
+    rng: random.Random, at: datetime, *, topic: Topic | None = None, community: DemoRegion | None = None
+) -> DemoMessage:
+    if topic is None:
+        topic = rng.choices(TOPICS, weights=_topic_weights(at.astimezone(LOCAL).month))[0]
     kinds, weights = zip(*topic.type_weights, strict=True)
     kind = rng.choices(kinds, weights=weights)[0]
-    pool, community_weights = communities_for(topic.setting)
-    community = rng.choices(pool, weights=community_weights)[0]
+    if community is None:
+        pool, community_weights = communities_for(topic.setting)
+        community = rng.choices(pool, weights=community_weights)[0]
     street = region(community.parent or "")
     dept = route(topic.category, street.code)
     slots = _slots(rng, topic, community, at, department(dept).short_name)

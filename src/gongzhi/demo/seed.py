@@ -10,14 +10,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gongzhi import analytics
 from gongzhi.accounts.models import Role, User
 from gongzhi.accounts.service import actor_for
-from gongzhi.cases import deadlines
+from gongzhi.analytics import hotissues_store
+from gongzhi.analytics import surge as analytics_surge
+from gongzhi.cases import deadlines, proposals
 from gongzhi.config import Settings
 from gongzhi.db import Database
 from gongzhi.demo import messages as corpus
+from gongzhi.demo import surge as demo_surge
 from gongzhi.demo.lifecycle import Cast, Story, live, open_queues
 from gongzhi.demo.seed_directory import demo_logins, is_seeded, new_api_key, seed_directory, seed_people
+from gongzhi.text.demo import put_model_to_work
 
 HISTORY = timedelta(days=365)
 RECENT = timedelta(days=3)
@@ -43,8 +48,13 @@ def seed_demo(
         seed_history(db, settings=settings, now=now, cases=cases, seed=seed, progress=progress)
     with db.transaction() as session:
         deadlines.sweep(session, now=now, settings=settings)
+        analytics.refresh(session, zone=settings.zone, now=now)  # the dashboards show the seeded history
+        analytics_surge.evaluate_due(session, settings=settings, now=now)  # alerts on the seeded days
         logins = demo_logins()
         logins["Open311 api_key"] = new_api_key(session, now=now)
+    hotissues_store.refresh_due(db, settings, now=now, force=True)  # the hot-issues page opens on a stored result
+    while proposals.check_new_cases(db, now=now, settings=settings):  # merge proposals on the open cases
+        pass
     return logins
 
 
@@ -59,8 +69,10 @@ def seed_history(
 ) -> None:
     rng = random.Random(seed)
     recent = max(1, cases // 40)  # the last days are busier on screen: queues with work in every state
-    messages = corpus.generate_messages(seed, cases - recent, start=now - HISTORY, end=now)
+    surge = demo_surge.burst(seed + 3, cases, now=now)  # a burst water main: the early warning's catch
+    messages = corpus.generate_messages(seed, cases - recent - len(surge), start=now - HISTORY, end=now)
     messages += corpus.generate_messages(seed + 1, recent, start=now - RECENT, end=now)
+    messages += surge
     stories = sorted(messages, key=lambda m: m.submitted_at)
     with db.reading() as session:
         cast = _cast(session)
@@ -83,6 +95,8 @@ def seed_history(
             ),
             morning,
         )
+    # The year's closed cases train the category model; it routes new cases and suggests for the queue.
+    put_model_to_work(db, settings=settings, now=now, seed=seed)
 
 
 def _cast(session: Session) -> Cast:

@@ -28,7 +28,7 @@ from sqlalchemy import delete, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from gongzhi.cases.models import Case, CaseEvent, Reply
+from gongzhi.cases.models import Attachment, Case, CaseEvent, Reply
 from gongzhi.errors import NotFound
 from gongzhi.ledger import log
 from gongzhi.ledger.entries import COMMITMENT, commitment, encode_entry, new_salt
@@ -103,7 +103,7 @@ def forget_personal_data(session: Session, case: Case) -> int:
 def _describe(session: Session, case: Case, event: CaseEvent) -> tuple[dict[str, Any], dict[str, Any]]:
     """An event's public fields, and the private ones its commitment covers (empty when none)."""
     if event.kind == "submit":
-        return _submission(case, event), {name: getattr(case, name) for name in SUBMISSION_FIELDS}
+        return _submission(case, event), _submitted_words(session, case)
     fields = {
         "case": case.tracking_code,
         "at": _instant(event.at),
@@ -118,6 +118,21 @@ def _describe(session: Session, case: Case, event: CaseEvent) -> tuple[dict[str,
     if public:
         return {**fields, **words}, {}
     return fields, words
+
+
+def _submitted_words(session: Session, case: Case) -> dict[str, Any]:
+    """What the submission commits to: the citizen's words and contact, and each attachment's SHA-256 and size.
+
+    ``attachments`` is present only when there are some, so commitments written before it existed still open.
+    ``Attachment.case == case`` reads the case's id when the query runs, after the autoflush has given it one.
+    """
+    words = {name: getattr(case, name) for name in SUBMISSION_FIELDS}
+    files = session.execute(
+        select(Attachment.sha256, Attachment.size).where(Attachment.case == case).order_by(Attachment.id)
+    ).all()
+    if files:
+        words["attachments"] = [{"sha256": digest, "size": size} for digest, size in files]
+    return words
 
 
 def _submission(case: Case, event: CaseEvent) -> dict[str, Any]:

@@ -7,6 +7,7 @@ wrong), 2 for a usage or configuration error.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -49,7 +50,10 @@ def verify_receipt(
         list[str] | None, typer.Option("--witness", help="a witness's verifier key (repeatable)")
     ] = None,
     quorum: Annotated[
-        int | None, typer.Option("--quorum", help="how many of the --witness keys must have cosigned (default: all)")
+        int | None,
+        typer.Option(
+            "--min-witnesses", "--quorum", help="how many of the --witness keys must have cosigned (default: all)"
+        ),
     ] = None,
 ) -> None:
     """Check a receipt offline: the log's signature, witness cosignatures, the inclusion proof, the commitment."""
@@ -57,7 +61,8 @@ def verify_receipt(
 
     text = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     try:
-        result = verify(text, log_key=vkey, witness_keys=witness or [], quorum=quorum)
+        # this machine's clock: a cosignature dated beyond it (plus the allowed skew) is refused
+        result = verify(text, log_key=vkey, witness_keys=witness or [], quorum=quorum, now=int(time.time()))
     except ValueError as exc:
         _fail(str(exc), code=2)
     except GongzhiError as exc:
@@ -100,6 +105,43 @@ def export_tiles(
             _fail(exc.message, code=2)
     database.dispose()
     console.print(f"exported a tree of {report.size} entries to {directory} ({report.files} files written)")
+
+
+@app.command()
+def audit(
+    url: Annotated[str, typer.Argument(help="the log: https://host/ledger, or a directory written by export-tiles")],
+    vkey: Annotated[str, typer.Option("--vkey", help="the log's verifier key, obtained out of band")],
+    state: Annotated[
+        Path | None, typer.Option("--state", help="file remembering the checkpoints seen on earlier runs")
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="database export (`gongzhi ledger export-events`, or the cases CSV)"),
+    ] = None,
+    witness: Annotated[
+        list[str] | None, typer.Option("--witness", help="a witness's verifier key that must cosign (repeatable)")
+    ] = None,
+    quorum: Annotated[
+        int | None, typer.Option("--quorum", help="how many of the --witness keys must have cosigned (default: all)")
+    ] = None,
+) -> None:
+    """Audit a published log as an outside party: rebuild its tree from tiles and entries, check its history."""
+    from gongzhi.ledger.audit_cli import run_audit
+
+    run_audit(
+        url, vkey=vkey, state_path=state, export_path=export, console=console, err=err, witnesses=witness, quorum=quorum
+    )
+
+
+@app.command("export-events")
+def export_events(
+    file: Annotated[Path, typer.Argument(help="where to write the case events, one JSON object per line")],
+    db: Annotated[str | None, typer.Option("--db", help="database URL (default: GONGZHI_DATABASE_URL)")] = None,
+) -> None:
+    """Export every case event (case, kind, time; nothing personal), for `gongzhi ledger audit --export`."""
+    from gongzhi.ledger.audit_cli import run_export_events
+
+    run_export_events(file, db=db, console=console, err=err)
 
 
 def _read(file: Path) -> bytes:

@@ -4,7 +4,9 @@ The worker calls ``publish`` every few seconds: when the tree has grown since th
 it signs a new one (c2sp.org/tlog-checkpoint) and stores it; the newest stored checkpoint is the
 one served. Before signing, it proves to itself that the new tree extends the last published one
 (a consistency proof from the stored tiles) and that the tiles give the recorded root, so a
-corrupted database can never make the log sign a fork of its own history.
+corrupted database can never make the log sign a fork of its own history. Witnesses' cosignatures
+arrive after publication (``cosign.collect``) and are appended to the stored note, the text that
+is served and put in receipts.
 
 The key: ``GONGZHI_LEDGER_SIGNER_KEY`` in production. In demo mode, when it is unset, a key is
 generated on first use and kept in ``ledger_state.demo_signer_key``, so that a demo's checkpoints

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from gongzhi.errors import NotFound
@@ -62,10 +62,24 @@ class DatabaseTiles:
     def read_tiles(self, keys: Sequence[TileKey]) -> dict[TileKey, bytes]:
         if not keys:
             return {}
-        # OR of (level, index) pairs rather than a row-value IN: SQLite scans the table for the latter
-        wanted = or_(*(and_(LedgerTile.level == level, LedgerTile.index == index) for level, index in keys))
-        rows = self.session.execute(select(LedgerTile.level, LedgerTile.index, LedgerTile.data).where(wanted))
+        values = {}
+        for position, (level, index) in enumerate(keys):
+            values[f"l{position}"], values[f"i{position}"] = level, index
+        rows = self.session.execute(_tiles_query(len(keys)), values)
         return {(level, index): data for level, index, data in rows}
+
+
+@lru_cache(maxsize=64)
+def _tiles_query(count: int) -> Select[tuple[int, int, bytes]]:
+    """The query for ``count`` tiles, built once per count with bound parameters ``l0, i0, l1, i1 …``.
+
+    An OR of (level, index) pairs rather than a row-value IN, which SQLite answers with a table scan.
+    Built once and reused because building the expression took longer than PostgreSQL takes to
+    answer it: about half of a proof's time.
+    """
+    table = LedgerTile.__table__
+    wanted = or_(*(and_(table.c.level == bindparam(f"l{n}"), table.c.idx == bindparam(f"i{n}")) for n in range(count)))
+    return select(table.c.level, table.c.idx, table.c.data).where(wanted)
 
 
 class DirectoryTiles:

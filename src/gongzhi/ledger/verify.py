@@ -4,7 +4,9 @@ The checks, in order, each failing with an error that names the part that is wro
 
 1. the file is a receipt (``ReceiptError``);
 2. the checkpoint is signed by the log's key and is for that log (``NoteError``, ``CheckpointError``);
-3. enough of the required witnesses cosigned it (``WitnessQuorumError``);
+3. enough of the required witnesses cosigned it, and none of their cosignatures is forged or, when
+   the caller gives ``now``, dated in the future (``policy.WitnessPolicy``: ``WitnessQuorumError``,
+   ``InvalidSignatureError`` naming the witness);
 4. the entry at that index, with that proof, leads to the checkpoint's root (``ProofError``);
 5. the entry is canonical JSON with a type and version (``EntryError``);
 6. the salt and committed fields give the entry's commitment (``CommitmentError``), when present.
@@ -16,11 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gongzhi.ledger.checkpoint import Checkpoint, open_checkpoint, verifier_from_vkey
+from gongzhi.ledger.checkpoint import Checkpoint, open_checkpoint
 from gongzhi.ledger.entries import COMMITMENT, commitment, decode_entry
-from gongzhi.ledger.errors import CommitmentError, ReceiptError, RootMismatchError, WitnessQuorumError
+from gongzhi.ledger.errors import CommitmentError, RootMismatchError
 from gongzhi.ledger.merkle import leaf_hash, root_from_inclusion_proof
-from gongzhi.ledger.note import Ed25519Verifier, Verifier
+from gongzhi.ledger.note import Ed25519Verifier
+from gongzhi.ledger.policy import WitnessPolicy
 from gongzhi.ledger.receipts import Receipt, parse_receipt
 
 
@@ -36,13 +39,23 @@ class VerifiedReceipt:
 
 
 def verify_receipt(
-    text: str | bytes, *, log_key: str, witness_keys: Sequence[str] = (), quorum: int | None = None
+    text: str | bytes,
+    *,
+    log_key: str,
+    witness_keys: Sequence[str] = (),
+    quorum: int | None = None,
+    now: int | None = None,
 ) -> VerifiedReceipt:
-    """Verify a receipt against the log's verifier key and, optionally, k of n witness keys (default: all)."""
+    """Verify a receipt against the log's verifier key and, optionally, k of n witness keys (default: all).
+
+    ``now`` (POSIX seconds, the verifier's clock) makes a cosignature dated more than
+    ``policy.FUTURE_SKEW_SECONDS`` later than it fail: a witness cannot vouch for a checkpoint at a
+    time that has not come yet. Callers pass their clock; without it the dates are not checked.
+    """
     receipt = parse_receipt(text)
     log = Ed25519Verifier.from_vkey(log_key)
-    witnesses = [verifier_from_vkey(key) for key in witness_keys]
-    checkpoint, cosigners = _open_checkpoint(receipt, log, witnesses, len(witnesses) if quorum is None else quorum)
+    policy = WitnessPolicy.from_vkeys(witness_keys, quorum)
+    checkpoint, cosigners = _open_checkpoint(receipt, log, policy, now)
     _check_inclusion(receipt, checkpoint)
     entry = decode_entry(receipt.entry)
     opened = _check_commitment(receipt, entry)
@@ -50,23 +63,12 @@ def verify_receipt(
 
 
 def _open_checkpoint(
-    receipt: Receipt, log: Ed25519Verifier, witnesses: Sequence[Verifier], quorum: int
+    receipt: Receipt, log: Ed25519Verifier, policy: WitnessPolicy, now: int | None
 ) -> tuple[Checkpoint, tuple[str, ...]]:
-    """The checkpoint, once its log signature and at least ``quorum`` witness cosignatures verify."""
-    if not 0 <= quorum <= len(witnesses):
-        raise ValueError(f"a quorum of {quorum} needs between 0 and {len(witnesses)} witness keys")
-    signed = open_checkpoint(receipt.checkpoint, [log, *witnesses], origin=log.name)
-    verified = {(sig.name, sig.key_id) for sig in signed.note.verified}
-    if (log.name, log.key_id) not in verified:
-        raise ReceiptError(f"the checkpoint is not signed by the log key {log.name}+{log.key_id:08x}")
-    cosigners = tuple(w.name for w in witnesses if (w.name, w.key_id) in verified and w.name != log.name)
-    if len(cosigners) < quorum:
-        missing = ", ".join(w.name for w in witnesses if w.name not in cosigners)
-        raise WitnessQuorumError(
-            f"the checkpoint has valid cosignatures from {len(cosigners)} of the required witnesses, needs {quorum}; "
-            f"missing: {missing}"
-        )
-    return signed.checkpoint, cosigners
+    """The checkpoint, once the log's signature verifies and the witness policy is met (naming who failed)."""
+    signed = open_checkpoint(receipt.checkpoint, [log], origin=log.name)
+    result = policy.check(receipt.checkpoint, now=now)
+    return signed.checkpoint, tuple(cosigner.name for cosigner in result.cosigners)
 
 
 def _check_inclusion(receipt: Receipt, checkpoint: Checkpoint) -> None:

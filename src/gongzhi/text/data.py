@@ -9,10 +9,15 @@ are dropped so it reads like ordinary text.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongzhi.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,56 @@ def load_labelled(
         details.append(detail)
         labels.append(label)
     return LabelledMessages(titles, details, labels)
+
+
+@dataclass(frozen=True)
+class CaseExamples:
+    """Training data from the platform's own closed cases, and what was left out and why."""
+
+    messages: LabelledMessages
+    corrections: int  # cases whose final category differs from the model's first suggestion at intake
+    dropped: dict[str, int]  # labels with too few examples to learn, and their counts
+
+
+def closed_case_examples(session: Session, *, minimum: int = 3) -> CaseExamples:
+    """(title, content, category code) of every closed case with a category, labelled at the routing level.
+
+    The label is the case's final category — the one the dispatcher chose or confirmed, so their
+    corrections are what the next model learns — lifted to the deepest level of its chain that a
+    routing rule names (the level the catalogue routes on; the category itself when no rule does).
+    Labels with fewer than ``minimum`` cases are dropped: a category cannot be learnt from one case.
+    """
+    from sqlalchemy import select
+
+    from gongzhi.cases.models import Case, Status
+    from gongzhi.directory.models import Category
+    from gongzhi.directory.snapshot import directory
+    from gongzhi.text.models import CaseAnalysis
+
+    snapshot = directory(session)
+    code_of: dict[int, str] = {row.id: row.code for row in session.execute(select(Category.id, Category.code))}
+    routed = {category_id for category_id, _place in snapshot.rules}
+    label_of: dict[int, str] = {}
+
+    def label(category_id: int) -> str:
+        if category_id not in label_of:
+            chain = snapshot.category_chain(category_id)
+            label_of[category_id] = code_of[next((c for c in chain if c in routed), category_id)]
+        return label_of[category_id]
+
+    query = (
+        select(Case.title, Case.content, Case.category_id, CaseAnalysis.suggestions)
+        .outerjoin(CaseAnalysis, CaseAnalysis.case_id == Case.id)
+        .where(Case.status == Status.CLOSED, Case.category_id.is_not(None))
+        .order_by(Case.id)
+    )
+    rows = [
+        (title, content, label(category_id), suggested)
+        for title, content, category_id, suggested in session.execute(query)
+    ]
+    counts = Counter(row[2] for row in rows)
+    dropped = {code: n for code, n in sorted(counts.items()) if n < minimum}
+    kept = [row for row in rows if row[2] not in dropped]
+    corrections = sum(1 for *_, code, suggested in kept if suggested and suggested[0].get("code") != code)
+    messages = LabelledMessages([r[0] for r in kept], [r[1] for r in kept], [r[2] for r in kept])
+    return CaseExamples(messages, corrections, dropped)

@@ -87,6 +87,22 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
+def verify(directory: Path) -> dict[str, Any]:
+    """Check a model directory without unpickling it (metadata, artefact present, checksum); its metadata.
+
+    Cheap enough for listings and for refusing to activate a broken version; raises :class:`InvalidInput`.
+    """
+    directory = Path(directory)
+    metadata = read_metadata(directory)
+    artefact = directory / str(metadata.get("artefact", {}).get("file", ARTEFACT_FILE))
+    retrain = "retrain the model or restore the directory from a backup"
+    if not artefact.is_file():
+        raise InvalidInput(f"model artefact {artefact} is missing; {retrain}", field="model")
+    if _sha256(artefact) != metadata.get("artefact", {}).get("sha256"):
+        raise InvalidInput(f"model artefact {artefact} is corrupt (checksum mismatch); {retrain}", field="model")
+    return metadata
+
+
 def load_model(directory: Path) -> TextClassifier:
     """Load a model saved by :func:`save_model`, or raise :class:`InvalidInput` saying what to do."""
     directory = Path(directory)

@@ -13,6 +13,7 @@ from gongzhi.config import Settings
 from gongzhi.db import Database, utcnow
 from gongzhi.web import errors, open311, pages
 from gongzhi.web import ledger as ledger_web
+from gongzhi.web import notary as notary_web
 from gongzhi.web.api import routes as api_routes
 
 
@@ -44,5 +45,6 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Callabl
     app.include_router(open311.router)
     app.include_router(ledger_web.router)
     app.include_router(ledger_web.receipts_router)
+    app.include_router(notary_web.router)
     pages.install(app)  # HTML pages and /static, after the API so its routes match first
     return app

@@ -14,7 +14,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gongzhi.web.i18n import N_
-from gongzhi.web.pages import account, admin, board, citizen, staff, supervisor, tracking, workspace
+from gongzhi.web.pages import (
+    account,
+    admin,
+    analytics,
+    board,
+    citizen,
+    duplicates,
+    hotissues,
+    ledger_pages,
+    opendata,
+    staff,
+    supervisor,
+    surge,
+    tracking,
+    workspace,
+)
 from gongzhi.web.pages.render import error_page, gettext
 from gongzhi.web.pages.route import page_router
 from gongzhi.web.pages.security import LoginThrottle, csrf_guard, page_actor
@@ -23,7 +38,8 @@ STATIC = Path(__file__).parent.parent / "static"
 NOT_PAGES = ("/api/", "/open311/", "/ledger/", "/docs", "/redoc", "/openapi.json", "/static/")
 
 router = page_router(dependencies=[Depends(csrf_guard), Depends(page_actor)])
-for part in (citizen, tracking, board, account, staff, workspace, supervisor, admin):
+PARTS = (citizen, duplicates, tracking, ledger_pages, board, account, staff, workspace, supervisor, admin, analytics)
+for part in (*PARTS, hotissues, opendata, surge):
     router.include_router(part.router)
 
 

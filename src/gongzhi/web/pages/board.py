@@ -18,6 +18,7 @@ from gongzhi.directory.lookup import department_by_code
 from gongzhi.directory.models import RegionLevel
 from gongzhi.errors import NotFound
 from gongzhi.web.deps import DbDep, NowDep, SettingsDep
+from gongzhi.web.pages.duplicates import support_box
 from gongzhi.web.pages.render import is_htmx, render
 from gongzhi.web.pages.route import page_router
 from gongzhi.web.pages.security import PageActor
@@ -71,13 +72,14 @@ def board(
 
 
 @router.get("/cases/{code}")
-def public_case(request: Request, code: str, db: DbDep, actor: PageActor) -> Response:
+def public_case(request: Request, code: str, db: DbDep, settings: SettingsDep, actor: PageActor) -> Response:
     with db.reading() as session:
         case = case_by_code(session, code)
         if not case.is_public or case.status not in PUBLIC_STATES:
             raise NotFound(f"case {code} is not published; its citizen can follow it with the tracking secret")
         answers = replies(session, case, public_only=True)
-        return render(request, "case_public.html", {"case": case, "replies": answers})
+        supports = support_box(request, session, case, actor=actor, settings=settings)
+        return render(request, "case_public.html", {"case": case, "replies": answers, "supports": supports})
 
 
 @router.get("/departments")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.permissions import Action, Actor, can
 from gongzhi.cases import workflow
+from gongzhi.cases.classify import ShownSuggestion, analyses_of, kept_urgency, shown_suggestions
 from gongzhi.cases.lookup import case_by_code
 from gongzhi.cases.models import Case
 from gongzhi.cases.worklists import InboxTab, QueueTab, dispatch_queue, inbox, inbox_counts, queue_counts
@@ -40,9 +41,11 @@ def desk(request: Request, actor: StaffActor) -> Response:
     return redirect(request, start.get(actor.role, "/staff/queue") if actor.role else "/")
 
 
-def _suggested(session: Session, case: Case) -> Department | None:
-    """Where the routing rules would send the case, to preselect it (the dispatcher may choose another)."""
-    return route(session, category=case.category, region=case.region) if case.category else None
+def _suggested(session: Session, case: Case, machine: list[ShownSuggestion]) -> Department | None:
+    """Where the routing rules would send the case (by its category, else the model's first suggestion),
+    to preselect it (the dispatcher may choose another)."""
+    category = case.category or next((s.category for s in machine[:1] if s.category is not None), None)
+    return route(session, category=category, region=case.region) if category else None
 
 
 @router.get("/queue")
@@ -51,12 +54,16 @@ def queue(request: Request, db: DbDep, actor: StaffActor, tab: QueueTab = QueueT
         raise Forbidden("the dispatch queue is for dispatchers, supervisors and administrators")
     with db.reading() as session:
         found = dispatch_queue(session, tab=tab, page=page)
+        analysis = analyses_of(session, [c.id for c in found.items])
+        machine = {c.id: shown_suggestions(session, analysis.get(c.id)) for c in found.items}
         values = {
             "tab": tab,
             "tabs": list(QueueTab),
             "counts": queue_counts(session),
             "found": found,
-            "suggested": {c.id: _suggested(session, c) for c in found.items},
+            "suggested": {c.id: _suggested(session, c, machine[c.id]) for c in found.items},
+            "analysis": analysis,
+            "machine": machine,
             "departments": listing.departments(session),
             "tree": listing.category_tree(session),
         }
@@ -78,6 +85,7 @@ def dispatch(
     with db.transaction() as session:
         case = case_by_code(session, code)
         dept = department_by_code(session, department)
+        chosen = category_by_code(session, category) if category else None
         workflow.dispatch(
             session,
             case,
@@ -85,7 +93,8 @@ def dispatch(
             actor=actor,
             now=now,
             settings=settings,
-            category=category_by_code(session, category) if category else None,
+            category=chosen,
+            urgency=kept_urgency(session, case, chosen),
         )
         done = {"case": case, "department": dept}
     if is_htmx(request):
@@ -105,10 +114,13 @@ def department_inbox(
 ) -> Response:
     department_id = _department_of(actor)
     with db.reading() as session:
+        found = inbox(session, department_id=department_id, tab=tab, now=now, page=page)
+        ids = [c.id for c in found.items]
         values = {
             "tab": tab,
             "tabs": list(InboxTab),
             "counts": inbox_counts(session, department_id=department_id, now=now),
-            "found": inbox(session, department_id=department_id, tab=tab, now=now, page=page),
+            "found": found,
+            "urgency_reasons": {i: a.urgency_reason for i, a in analyses_of(session, ids).items() if a.urgency},
         }
         return render(request, "staff/inbox.html", values)

@@ -19,6 +19,7 @@ from gongzhi.cases.models import Case, Satisfaction, Status
 from gongzhi.cases.queries import replies, timeline
 from gongzhi.cases.states import TRANSITIONS, Move
 from gongzhi.errors import Forbidden, GongzhiError
+from gongzhi.ledger.caseplace import case_place
 from gongzhi.web.deps import DbDep, NowDep, SettingsDep
 from gongzhi.web.pages.forms import checked
 from gongzhi.web.pages.labels import STAFF_ONLY_EVENTS
@@ -103,6 +104,7 @@ def case_view(request: Request, code: str, db: DbDep, actor: PageActor) -> Respo
             "can_rate": case.status is Status.REPLIED,
             "can_withdraw": case.status in TRANSITIONS[Move.WITHDRAW][0],
             "satisfactions": list(Satisfaction),
+            "place": case_place(session, case),
         }
         return render(request, "track.html", values)
 

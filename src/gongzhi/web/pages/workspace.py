@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gongzhi.accounts.permissions import Action, Actor, can, require
 from gongzhi.cases import workflow
+from gongzhi.cases.classify import analyses_of, shown_suggestions
 from gongzhi.cases.lookup import case_by_code
 from gongzhi.cases.models import Case
 from gongzhi.cases.queries import replies, timeline
@@ -62,6 +63,7 @@ def _allowed(actor: Actor, case: Case) -> set[str]:
 
 
 def _workspace(request: Request, session: Session, case: Case, actor: Actor, contact: dict | None) -> Response:
+    analysis = analyses_of(session, [case.id]).get(case.id)
     values = {
         "case": case,
         "events": timeline(session, case),
@@ -73,6 +75,8 @@ def _workspace(request: Request, session: Session, case: Case, actor: Actor, con
         "contact": contact,
         "done": request.query_params.get("done"),
         "can_view_contact": can(actor, Action.VIEW_CONTACT, **_facts(case)),
+        "analysis": analysis,
+        "machine": shown_suggestions(session, analysis),
     }
     return render(request, "staff/workspace.html", values)
 
