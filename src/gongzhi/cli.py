@@ -99,6 +99,7 @@ def _serve(settings: Settings, host: str, port: int, *, workers: int = 1) -> Non
 
     import uvicorn
 
+    from gongzhi.web import processes
     from gongzhi.web.app import create_app
 
     try:
@@ -112,7 +113,13 @@ def _serve(settings: Settings, host: str, port: int, *, workers: int = 1) -> Non
     # Each worker process builds its app from the environment: hand it the options given here.
     os.environ["GONGZHI_DATABASE_URL"] = settings.database_url
     os.environ["GONGZHI_DEMO"] = "true" if settings.demo else "false"
-    uvicorn.run("gongzhi.web.asgi:create", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    if processes.available():
+        try:
+            code = processes.run(host, port, workers)
+        except OSError as exc:
+            _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(code)
+    uvicorn.run(processes.APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 @app.command()
