@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from gongzhi.errors import InvalidInput
+from gongzhi.text import normalise as normalise_module
 from gongzhi.text.normalise import (
     BANK_CARD_MASK,
     ID_CARD_MASK,
@@ -74,3 +77,20 @@ def test_empty_text_is_refused(text: str) -> None:
 def test_text_without_chinese_is_refused() -> None:
     with pytest.raises(InvalidInput, match="no Chinese characters"):
         require_chinese("The street light on Main Road is broken")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\n\t\t\t市民来信：路灯坏了\r\n请修理",
+        "零宽\u200b空格\ufeff和\u00ad软连字符",
+        "控制\x07字符\x1b与\x85换行\u2028段落",
+        "普通的一句话，没有任何特殊字符。",
+        "\x00\x01混合\u200d\t\n末尾 ",
+    ],
+)
+def test_skipping_the_translate_changes_nothing(raw: str) -> None:
+    """``clean`` skips the invisible-character table when a search finds nothing it would change."""
+    expected = unicodedata.normalize("NFKC", raw)
+    expected = normalise_module._t2s().convert(expected).translate(normalise_module._invisible_table())
+    assert clean(raw) == normalise_module._SPACE_RUN.sub(" ", expected).strip()
