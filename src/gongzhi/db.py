@@ -90,8 +90,18 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        write = conn.get_execution_options().get(_WRITE, False)
+        if write is True:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not write:
+            conn.exec_driver_sql("BEGIN")
+        # else a deferred writer: its reads run outside a transaction until the first write, below
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _first_write(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        lock = conn.get_execution_options().get(_WRITE)
+        if isinstance(lock, _WriterQueue) and not statement.lstrip()[:6].upper() == "SELECT" and lock.take():
+            cursor.execute("BEGIN IMMEDIATE")
 
     return engine
 
@@ -108,6 +118,7 @@ class _WriterQueue:
         self._threads = threading.Lock()
         self._path = path
         self._fd: int | None = None
+        self._held = threading.local()  # whether this thread's deferred writer has taken the lock
 
     def __enter__(self) -> None:
         self._threads.acquire()
@@ -127,6 +138,20 @@ class _WriterQueue:
         finally:
             self._threads.release()
 
+    def take(self) -> bool:
+        """Queue for the lock on behalf of a deferred writer, once per transaction: True when just taken."""
+        if getattr(self._held, "value", False):
+            return False
+        self.__enter__()
+        self._held.value = True
+        return True
+
+    def give_back(self) -> None:
+        """Let go of a lock ``take`` took, once the transaction has ended (nothing when it never wrote)."""
+        if getattr(self._held, "value", False):
+            self._held.value = False
+            self.__exit__()
+
 
 def _sqlite_write_lock(url: str) -> _WriterQueue:
     database = make_url(url).database
@@ -142,8 +167,12 @@ class Database:
         self.engine = make_engine(self.url)
         self._writer = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock: AbstractContextManager[object] = (
-            _sqlite_write_lock(self.url) if self.is_sqlite else nullcontext()
+        self._queue = _sqlite_write_lock(self.url) if self.is_sqlite else None
+        self._write_lock: AbstractContextManager[object] = self._queue or nullcontext()
+        self._deferred_writer = (
+            sessionmaker(self.engine.execution_options(**{_WRITE: self._queue}), expire_on_commit=False)
+            if self._queue is not None
+            else self._writer
         )
 
     @property
@@ -161,6 +190,25 @@ class Database:
         """
         with self._write_lock, self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def transaction_from_first_write(self) -> Iterator[Session]:
+        """A write use case whose reads before its first write need no serialising: lookups, mostly.
+
+        On SQLite the block's reads run outside a transaction, each seeing the latest commit, and the
+        writers' queue and ``BEGIN IMMEDIATE`` come with the first statement that writes — so the
+        lock is held for the writing only, not for the reading, validating and classifying before
+        it (a submission holds it for about half the time). Reads after the first write are inside
+        the transaction as usual. This is what PostgreSQL's READ COMMITTED gives every transaction;
+        use ``transaction`` where a decision read early must still hold when written (``FOR UPDATE``
+        reads, which SQLite cannot express, rely on the lock being taken at the start).
+        """
+        try:
+            with self._deferred_writer() as session, session.begin():
+                yield session
+        finally:
+            if self._queue is not None:
+                self._queue.give_back()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from gongzhi.cases.models import Case
 from gongzhi.config import Settings
 from gongzhi.directory.models import Category, Urgency
+from gongzhi.directory.snapshot import row_by_code
 from gongzhi.errors import GongzhiError
 from gongzhi.text import registry, types, urgency
 from gongzhi.text.models import CaseAnalysis, Purpose
@@ -111,7 +112,7 @@ def _categorise(
     analysis.category_model_id = active.version
     analysis.suggestions = [{"code": code, "confidence": round(p, 4)} for code, p in ranked]
     if ranked and ranked[0][1] >= settings.route_confidence:
-        category = session.scalar(select(Category).where(Category.code == ranked[0][0]))
+        category = row_by_code(session, Category, ranked[0][0])
         if category is not None:  # a category since removed from the catalogue is only a suggestion
             case.category = category
             case.urgency = category.urgency

@@ -20,6 +20,7 @@ from gongzhi.config import Settings
 from gongzhi.directory.lookup import category_by_code, region_by_code
 from gongzhi.directory.models import Urgency
 from gongzhi.directory.routing import route
+from gongzhi.ledger import caselog
 
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
 
@@ -77,6 +78,7 @@ def submit(
         if machine:  # what the models and urgency rules said, with confidence, in the case's first event
             submitted.data = {**submitted.data, "machine": machine}
         _route_at_once(session, case, now=now, settings=settings)
+        caselog.write_tracked(session)  # the events are final: their ledger entries go in the same flush
     # One flush, once the case is complete: it is inserted routed and with its deadlines, not inserted
     # and then updated (which would also bump its version), and the caller gets its id.
     session.flush()

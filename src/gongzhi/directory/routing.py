@@ -14,13 +14,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from gongzhi.directory.models import Category, Department, Region, RegionLevel
-from gongzhi.directory.snapshot import Rule, Snapshot, directory
+from gongzhi.directory.snapshot import Rule, Snapshot, directory, row_by_id
 
 
 def route(session: Session, *, category: Category, region: Region | None) -> Department | None:
     """The responsible department, or None when no rule applies (a dispatcher decides)."""
     department_id = _department_id(directory(session), category_id=category.id, region_id=region.id if region else None)
-    return session.get(Department, department_id) if department_id is not None else None
+    return row_by_id(session, Department, department_id) if department_id is not None else None
 
 
 def _department_id(snapshot: Snapshot, *, category_id: int, region_id: int | None) -> int | None:

@@ -17,12 +17,15 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import Pool
 
+from gongzhi.db import Base
 from gongzhi.directory.models import (
     CalendarOverride,
     Category,
@@ -56,6 +59,8 @@ class Snapshot:
     street_office: dict[int, int]  # street region id → its (first) active department
     sla: dict[tuple[Urgency, int | None], tuple[str, str]]  # (urgency, category id or None) → respond, resolve
     overrides: dict[date, bool]
+    rows: dict[type[Base], dict[int, dict[str, Any]]] = field(default_factory=dict)  # columns of regions,
+    codes: dict[type[Base], dict[str, int]] = field(default_factory=dict)  # departments, categories by id; ids by code
     loaded_at: float = field(default_factory=time.monotonic)
     _calendars: dict[ZoneInfo, WorkingCalendar] = field(default_factory=dict)
 
@@ -101,6 +106,39 @@ def directory(session: Session) -> Snapshot:
     return snapshot
 
 
+_Row = TypeVar("_Row", Region, Department, Category)
+CACHED: tuple[type[Base], ...] = (Region, Department, Category)
+
+
+def row_by_id(session: Session, cls: type[_Row], id_: int) -> _Row | None:
+    """A region, department or category as an object of ``session``, without a query when possible.
+
+    Intake looks up a category, a department and maybe a region for every message; each query costs
+    more than the rest of routing. The object comes from the session when already there, else is
+    built from the snapshot's values and added as if loaded (``make_transient_to_detached``), so it
+    behaves as a queried one: lazy loads work and changes are flushed. A session that changes the
+    directory, and an id the snapshot does not know yet, read the table.
+    """
+    present = session.identity_map.get(identity_key(cls, id_))
+    if present is not None:
+        return present  # type: ignore[return-value]
+    values = None if session.info.get(_CHANGED) else directory(session).rows[cls].get(id_)
+    if values is None:
+        return session.get(cls, id_)
+    row = cls(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
+
+
+def row_by_code(session: Session, cls: type[_Row], code: str) -> _Row | None:
+    """Like ``row_by_id``, by the row's public code."""
+    id_ = None if session.info.get(_CHANGED) else directory(session).codes[cls].get(code)
+    if id_ is None:
+        return session.scalar(select(cls).where(cls.code == code))
+    return row_by_id(session, cls, id_)
+
+
 def changed(session: Session) -> None:
     """Note that this transaction changes the directory: it reads it directly, and its commit drops the snapshot."""
     session.info[_CHANGED] = True
@@ -118,7 +156,7 @@ def _forget_change(session: Session) -> None:
 
 
 def _load(session: Session) -> Snapshot:
-    regions = session.execute(select(Region.id, Region.parent_id, Region.level)).all()
+    rows = {cls: _columns(session, cls) for cls in CACHED}
     offices: dict[int, int] = {}
     for department_id, region_id in session.execute(
         select(Department.id, Department.region_id)
@@ -127,9 +165,9 @@ def _load(session: Session) -> Snapshot:
     ):
         offices.setdefault(region_id, department_id)
     return Snapshot(
-        category_parent=dict(session.execute(select(Category.id, Category.parent_id)).all()),
-        region_parent={id_: parent for id_, parent, _ in regions},
-        region_level={id_: level for id_, _, level in regions},
+        category_parent={id_: values["parent_id"] for id_, values in rows[Category].items()},
+        region_parent={id_: values["parent_id"] for id_, values in rows[Region].items()},
+        region_level={id_: values["level"] for id_, values in rows[Region].items()},
         rules={
             (category_id, region_id): Rule(department_id, by_street)
             for category_id, region_id, department_id, by_street in session.execute(
@@ -144,4 +182,15 @@ def _load(session: Session) -> Snapshot:
             )
         },
         overrides=dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all()),
+        rows=rows,
+        codes={cls: {values["code"]: id_ for id_, values in rows[cls].items()} for cls in CACHED},
     )
+
+
+def _columns(session: Session, cls: type[Base]) -> dict[int, dict[str, Any]]:
+    """Every row of a table as its mapped attributes' values, by id."""
+    names = [attribute.key for attribute in inspect(cls).column_attrs]
+    return {
+        values["id"]: values
+        for values in map(dict, session.execute(select(*(getattr(cls, n) for n in names))).mappings())
+    }

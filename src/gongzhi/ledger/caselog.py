@@ -24,11 +24,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from gongzhi.cases.models import Attachment, Case, CaseEvent, Reply
+from gongzhi.directory.models import Department
+from gongzhi.directory.snapshot import row_by_id
 from gongzhi.errors import NotFound
 from gongzhi.ledger import log
 from gongzhi.ledger.entries import COMMITMENT, commitment, encode_entry, new_salt
@@ -48,8 +50,17 @@ def track(session: Session, case: Case, event: CaseEvent) -> None:
 
 
 @sa_event.listens_for(Session, "before_commit")
-def _write_entries(session: Session) -> None:
+def _at_commit(session: Session) -> None:
     """Append the entries of the events tracked in this transaction, just before it commits."""
+    write_tracked(session)
+
+
+def write_tracked(session: Session) -> None:
+    """Append now the entries of the events tracked so far, for a use case that has finished its events.
+
+    Intake calls this before its one flush, so a submission's case, events and entries are written in a
+    single round of the ORM's unit of work instead of two (the commit would otherwise flush again).
+    """
     tracked = session.info.pop(_TRACKED, None)
     if not tracked:
         return
@@ -111,7 +122,7 @@ def _describe(session: Session, case: Case, event: CaseEvent) -> tuple[dict[str,
         "from": event.from_status.value if event.from_status else None,
         "to": event.to_status.value if event.to_status else None,
         "actor": event.actor_role,
-        "department": event.department.code if event.department else None,
+        "department": _department_code(session, event.department_id),
         "data": _plain(event.data or {}),
     }
     words, public = _words(session, case, event)
@@ -120,18 +131,26 @@ def _describe(session: Session, case: Case, event: CaseEvent) -> tuple[dict[str,
     return fields, words
 
 
+def _department_code(session: Session, department_id: int | None) -> str | None:
+    """By id, not through ``event.department``: a pending event has only the id, and the directory has the row."""
+    department = row_by_id(session, Department, department_id) if department_id is not None else None
+    return department.code if department is not None else None
+
+
 def _submitted_words(session: Session, case: Case) -> dict[str, Any]:
     """What the submission commits to: the citizen's words and contact, and each attachment's SHA-256 and size.
 
     ``attachments`` is present only when there are some, so commitments written before it existed still open.
-    Intake flushes a case with its attachments before the commit writes the entries, so the query runs on
-    the connection, built once: no autoflush (which would flush the entries written so far in a second round
-    of the ORM's unit of work) and none of the ORM's per-statement work, on every submission.
+    At intake the case and its files are not written yet (see ``write_tracked``) and are read from the
+    session. Later (a receipt) the query runs on the connection, built once: no autoflush and none of the
+    ORM's per-statement work.
     """
     words = {name: getattr(case, name) for name in SUBMISSION_FIELDS}
-    if case.id is None:  # not flushed yet (not intake's way, but possible): then the rows must be written first
-        session.flush()
-    files = session.connection().execute(_ATTACHMENT_HASHES, {"case_id": case.id}).all()
+    if case.id is None:  # intake, before its flush: the files are pending, in the order they will be numbered
+        pending = (row for row in session.new if isinstance(row, Attachment) and row.case is case)
+        files = [(row.sha256, row.size) for row in sorted(pending, key=lambda row: inspect(row).insert_order)]
+    else:
+        files = session.connection().execute(_ATTACHMENT_HASHES, {"case_id": case.id}).all()
     if files:
         words["attachments"] = [{"sha256": digest, "size": size} for digest, size in files]
     return words

@@ -52,7 +52,7 @@ async def submit(data: SubmissionIn, db: DbDep, settings: SettingsDep, now: NowD
 
 
 def _submit(data: SubmissionIn, db: Database, settings: Settings, now: datetime, actor: Actor | None) -> s.ReceiptOut:
-    with db.transaction() as session:
+    with db.transaction_from_first_write() as session:
         receipt = intake.submit(
             session, data=data, channel=Channel.API, now=now, settings=settings, citizen=_citizen(actor)
         )
@@ -100,7 +100,7 @@ async def submit_multipart(
     }
     data = _form(SubmissionIn, fields)
     attachments = [await _read(f, settings.attachment_max_bytes) for f in files or []]
-    with db.transaction() as session:
+    with db.transaction_from_first_write() as session:
         receipt = intake.submit(
             session,
             data=data,

@@ -67,7 +67,7 @@ def service_definition(
 @router.post("/requests.{format}", summary="POST service request: form-encoded or multipart, api_key required")
 def create_request(format: FormatParam, form: PostFormDep, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
     fmt = render.parse_format(format)
-    with db.transaction() as session:
+    with db.transaction_from_first_write() as session:
         done = submit.create_request(session, form=form, now=now, settings=settings)
         body = [mapping.receipt(done, base_url=settings.base_url)]
     return render.respond(fmt, body, root="service_requests")

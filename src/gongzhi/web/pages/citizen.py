@@ -80,7 +80,7 @@ async def submit(
         return _again(request, db, raw, field_errors(request, exc))
     citizen = actor if actor is not None and actor.role is Role.CITIZEN else None
     try:
-        with db.transaction() as session:
+        with db.transaction_from_first_write() as session:
             receipt = intake.submit(
                 session, data=data, channel=Channel.WEB, now=now, settings=settings, citizen=citizen, attachments=files
             )
