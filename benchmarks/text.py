@@ -110,6 +110,10 @@ def speed(data: LabelledMessages, config: TrainConfig, n: int, train_n: int) -> 
         messages_per_s_wall=round(len(titles) / (time.perf_counter() - wall)),
         goal=2000,
     )
+    # what intake does: one message at a time, top three suggestions
+    few = list(zip(titles[:500], details[:500], strict=True))
+    rate, _ = cpu_rate(len(few), lambda: [model.top_k(t, d, k=3) for t, d in few])
+    emit("predict_one_at_a_time", messages=len(few), messages_per_cpu_s=round(rate))
     # the stages of predict_proba, each on its own (their rates add up as 1/rate)
     cut = model.config.detail_chars
     stages: dict[str, float] = {}

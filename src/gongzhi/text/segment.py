@@ -50,7 +50,10 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, without whitespace tokens."""
-        return [w for w in self._dictionary().cut(text, self.hmm) if not w.isspace()]
+        words = self._dictionary().cut(text, self.hmm)
+        if " " not in text and text.isprintable():  # no whitespace at all (most normalised titles and details)
+            return words
+        return [w for w in words if not w.isspace()]
 
     def joined(self, text: str) -> str:
         """The words of ``text`` separated by single spaces: what the word vectoriser reads."""

@@ -12,8 +12,11 @@ integer *key* computed for a whole batch in a few vectorised operations:
   dict learnt in :meth:`~WordNgramTfidf.fit` (one dict lookup per word, the only Python-level step)
   and a word n-gram packs up to three ids into one key — exact, no collisions.
 
-Keys seen in at least ``min_df`` training documents get a column (a sorted array searched with
-``np.searchsorted``); others are ignored, exactly like an unseen n-gram in scikit-learn.
+Keys seen in at least ``min_df`` training documents get a column (the sorted array ``hashes_``, which
+a saved model holds, and a :class:`KeyTable` built from it on first use to look keys up); others are
+ignored, exactly like an unseen n-gram in scikit-learn. A batch's (row, column) cells are then sorted
+once as integers, which yields the CSR matrix directly (measured on 2,000 Teddy messages: character
+features 2.2× faster than searching sorted keys and building the matrix through COO).
 
 A document may be given in *parts* with weights (:meth:`~NgramTfidf.transform_parts`): the title of a
 message counted ``title_weight`` times without building the repeated string, and no n-gram spanning
@@ -23,12 +26,14 @@ two parts. Weighting as scikit-learn's ``sublinear_tf=True, smooth_idf=True, nor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix, vstack
-from sklearn.preprocessing import normalize
 
 _PRIME = np.uint64(1_000_003)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SLOT = np.dtype([("key", np.uint64), ("col", np.int64)])
 _BATCH = 500  # documents hashed at once: bounds memory (~25 MB a batch)
 _SALTS = [np.uint64((n * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) for n in range(16)]
 _EMPTY_KEYS = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
@@ -82,6 +87,7 @@ class NgramTfidf:
         hashes, df = np.unique(all_seen, return_counts=True)
         keep = df >= self.min_df
         self.hashes_ = hashes[keep]
+        self.__dict__.pop("_table", None)
         self.idf_ = np.log((1 + len(docs)) / (1 + df[keep])) + 1.0
         return self
 
@@ -96,34 +102,136 @@ class NgramTfidf:
     def transform_parts(self, docs: Sequence[Sequence], weights: Sequence[float] | None = None) -> csr_matrix:
         """Rows for documents given as parts; part ``i``'s n-grams count ``weights[i]`` times each."""
         blocks = [self._transform_batch(docs[start : start + _BATCH], weights) for start in range(0, len(docs), _BATCH)]
+        if len(blocks) == 1:  # one message at a time (intake): no stacking
+            return blocks[0]
         return vstack(blocks, format="csr") if blocks else csr_matrix((0, self.n_features))
 
-    def _part_keys(
-        self, docs: Sequence[Sequence], weights: Sequence[float] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Keys, rows and weighted counts of all parts' n-grams (no n-gram spans two parts)."""
+    def _part_keys(self, docs: Sequence[Sequence]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Keys, rows and part index of all parts' n-grams (no n-gram spans two parts)."""
         parts = len(docs[0]) if len(docs) else 0
-        keys, rows, counts = [], [], []
+        keys, rows, part_of = [], [], []
         for p in range(parts):
             k, r = self._keys([doc[p] for doc in docs])
             keys.append(k)
             rows.append(r)
-            counts.append(np.full(len(k), 1.0 if weights is None else float(weights[p])))
+            part_of.append(np.full(len(k), p, dtype=np.int64))
         if not keys:
-            return (*_EMPTY_KEYS, np.zeros(0))
-        return np.concatenate(keys), np.concatenate(rows), np.concatenate(counts)
+            return (*_EMPTY_KEYS, np.zeros(0, dtype=np.int64))
+        return np.concatenate(keys), np.concatenate(rows), np.concatenate(part_of)
+
+    def _columns(self, keys: np.ndarray) -> np.ndarray:
+        """The column of each key, -1 for keys not learnt in :meth:`fit` (a hash table built on first use)."""
+        table = self.__dict__.get("_table")  # models pickled before the table have none: build it then
+        if table is None:
+            table = self._table = KeyTable(self.hashes_)
+        return table.lookup(keys)
+
+    def __getstate__(self) -> dict[str, object]:
+        """The table is derived from ``hashes_``: rebuilt after loading rather than stored in the model."""
+        return {k: v for k, v in self.__dict__.items() if k != "_table"}
 
     def _transform_batch(self, docs: Sequence[Sequence], weights: Sequence[float] | None) -> csr_matrix:
-        keys, rows, counts = self._part_keys(docs, weights)
-        order = np.argsort(keys)  # sorted queries keep the binary search in cache: 2-4x faster overall
-        cols = np.empty(len(keys), dtype=np.int64)
-        cols[order] = np.searchsorted(self.hashes_, keys[order])
-        found = cols < len(self.hashes_)
-        found[found] = self.hashes_[cols[found]] == keys[found]
-        x = coo_matrix((counts[found], (rows[found], cols[found])), shape=(len(docs), self.n_features)).tocsr()
-        # tocsr() sums duplicates: the data become (weighted) n-gram counts
-        x.data = (1.0 + np.log(x.data)) * self.idf_[x.indices]
-        return normalize(x, norm="l2", copy=False)
+        """One sort of (row, column, part) integers gives a canonical CSR matrix: rows, then sorted columns,
+        duplicates adjacent and summed with their part's weight."""
+        keys, rows, parts = self._part_keys(docs)
+        n_parts = len(docs[0]) if len(docs) else 1
+        cols = self._columns(keys)
+        part_bits = (n_parts - 1).bit_length()
+        col_bits = max(1, (self.n_features - 1).bit_length())
+        cells = np.sort(((rows << (col_bits + part_bits)) | (cols << part_bits) | parts)[cols >= 0])
+        if len(cells) == 0:
+            return csr_matrix((len(docs), self.n_features))
+        cell = cells >> part_bits
+        starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+        counts = _counts(starts, len(cells), cells & ((1 << part_bits) - 1), weights)
+        cell = cell[starts]
+        indices = (cell & ((1 << col_bits) - 1)).astype(np.int32)
+        row = cell >> col_bits
+        indptr = np.zeros(len(docs) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(row, minlength=len(docs)), out=indptr[1:])
+        data = (1.0 + np.log(counts)) * self.idf_[indices]
+        # L2 row norms summed in row order, as scikit-learn's ``normalize`` does, without its input
+        # checks (a third of the time of vectorising one message)
+        norms = np.sqrt(np.bincount(row, weights=data * data, minlength=len(docs)))
+        data /= norms[row]
+        return csr_matrix((data, indices, indptr), shape=(len(docs), self.n_features))
+
+
+class KeyTable:
+    """An open-addressing hash table (linear probing) from n-gram key to column, looked up a batch at a time.
+
+    It replaces sorting the queries and ``np.searchsorted`` on the sorted keys, which took most of the
+    time of transforming. A lookup is a random memory access, so a slot holds key and column side by
+    side (one cache miss, not two), and there are 2-4 slots per key: most lookups end at the first.
+    (4-8 slots per key were ~5% faster and doubled the memory: 48 MiB per Teddy-sized model.)
+    """
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.bits = max(4, (2 * len(keys)).bit_length())
+        size = 1 << self.bits
+        self.empty = _unused_key(keys)
+        self.slots = np.zeros(size, dtype=_SLOT)
+        table_keys, table_cols = self.slots["key"], self.slots["col"]  # views: writing them fills the table
+        table_keys[:] = self.empty
+        table_cols[:] = -1
+        pending = np.arange(len(keys))
+        slots = self._home(keys)
+        while len(pending):
+            free = table_cols[slots] < 0
+            # of several keys wanting one free slot the first takes it; the others, and those finding
+            # the slot taken, move on to the next slot
+            _, first = np.unique(slots[free], return_index=True)
+            winners = np.flatnonzero(free)[first]
+            table_keys[slots[winners]] = keys[pending[winners]]
+            table_cols[slots[winners]] = pending[winners]
+            rest = np.ones(len(pending), dtype=bool)
+            rest[winners] = False
+            pending, slots = pending[rest], (slots[rest] + 1) & (size - 1)
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        """Fibonacci hashing: the top bits of key × 2⁶⁴/φ, well spread even for keys differing in low bits."""
+        with np.errstate(over="ignore"):
+            return ((keys * _GOLDEN) >> np.uint64(64 - self.bits)).view(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The column of each key, or -1."""
+        slots = self._home(keys)
+        held = np.take(self.slots, slots)
+        hit = held["key"] == keys
+        cols = np.where(hit, held["col"], -1)  # -1 also for a query equal to the empty marker
+        todo = np.flatnonzero(~hit & (held["key"] != self.empty))  # the slot holds another key: probe on
+        slots = slots[todo]
+        while len(todo):
+            slots = (slots + 1) & ((1 << self.bits) - 1)
+            held = np.take(self.slots, slots)
+            hit = held["key"] == keys[todo]
+            cols[todo[hit]] = held["col"][hit]
+            more = ~hit & (held["key"] != self.empty)
+            todo, slots = todo[more], slots[more]
+        return cols
+
+
+def _counts(starts: np.ndarray, total: int, parts: np.ndarray, weights: Sequence[float] | None) -> np.ndarray:
+    """How many times each run of equal cells (beginning at ``starts``) counts, its parts weighted.
+
+    Integer weights (a title counted 4 times) are summed as integers, cheaper than ``np.add.reduceat``.
+    """
+    if weights is None:
+        return np.diff(starts, append=total).astype(np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    if not np.array_equal(w, np.round(w)):
+        return np.add.reduceat(w[parts], starts)
+    running = np.cumsum(w.astype(np.int64)[parts])[np.append(starts[1:], total) - 1]
+    return np.diff(running, prepend=0).astype(np.float64)
+
+
+def _unused_key(keys: np.ndarray) -> np.uint64:
+    """A key value not among ``keys``, to mark empty slots."""
+    candidate = np.uint64(0xFFFFFFFFFFFFFFFF)
+    taken = set(keys[keys >= candidate - np.uint64(len(keys))].tolist())
+    while int(candidate) in taken:
+        candidate -= np.uint64(1)
+    return candidate
 
 
 class CharNgramTfidf(NgramTfidf):
@@ -172,12 +280,11 @@ class WordNgramTfidf(NgramTfidf):
         self.vocabulary_ = vocabulary
 
     def _keys(self, docs: Sequence) -> tuple[np.ndarray, np.ndarray]:
-        get = self.vocabulary_.get
-        lowercase = self.lowercase
-        ids_per_doc = [[get(w, -1) for w in _words(doc, lowercase)] for doc in docs]
-        lengths = np.fromiter(map(len, ids_per_doc), dtype=np.int64, count=len(ids_per_doc))
-        flat = [i for ids in ids_per_doc for i in ids]
-        ids = np.fromiter(flat, dtype=np.int64, count=len(flat))
+        words = [_words(doc, self.lowercase) for doc in docs]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        # map() over the flattened words looks each up without a Python-level loop
+        found = map(self.vocabulary_.get, chain.from_iterable(words), repeat(-1))
+        ids = np.fromiter(found, dtype=np.int64, count=int(lengths.sum()))
         return _ngram_keys((ids + 1).astype(np.uint64), lengths, self.ngram_range, combine=_pack_ids, skip_zero=True)
 
 
@@ -206,28 +313,31 @@ def _ngram_keys(
     """Keys of all n-grams of concatenated sequences (``lengths`` each) that end inside their sequence.
 
     ``codes`` are symbols (code points, or word id + 1); with ``skip_zero`` a 0 marks an unknown word
-    whose n-grams are dropped. ``combine`` folds the next symbol into an n-gram key.
+    whose n-grams are dropped. ``combine`` folds the next symbol into an n-gram key, so the keys of
+    n-grams are those of (n-1)-grams with one more symbol folded in.
     """
     if len(codes) == 0:
         return _EMPTY_KEYS
     rows = np.repeat(np.arange(len(lengths)), lengths)
-    ends = np.cumsum(lengths)[rows]  # one past the last position of each position's sequence
-    known = codes != 0 if skip_zero else np.ones(len(codes), dtype=bool)
+    stop = np.cumsum(lengths)[rows]  # one past the last position of each position's sequence
+    if skip_zero:  # an unknown word stops n-grams as the end of the sequence does
+        unknown = np.where(codes == 0, np.arange(len(codes)), len(codes))
+        stop = np.minimum(stop, np.minimum.accumulate(unknown[::-1])[::-1])
+    room = stop - np.arange(len(codes))  # how long an n-gram starting here may be
     lo, hi = ngram_range
     keys, owners = [], []
+    h = codes
     with np.errstate(over="ignore"):  # the character hash is meant to wrap around 2**64
-        for n in range(lo, hi + 1):
+        for n in range(1, hi + 1):
             size = len(codes) - n + 1
             if size <= 0:
                 break
-            h = codes[:size].copy()
-            ok = known[:size].copy()
-            for j in range(1, n):
-                h = combine(h, codes[j : j + size])
-                ok &= known[j : j + size]
-            inside = (np.arange(size) + n <= ends[:size]) & ok
-            keys.append((h ^ _SALTS[n])[inside])
-            owners.append(rows[:size][inside])
+            if n > 1:
+                h = combine(h[:size], codes[n - 1 :])
+            if n >= lo:
+                inside = room[:size] >= n
+                keys.append((h ^ _SALTS[n])[inside])
+                owners.append(rows[:size][inside])
     if not keys:
         return _EMPTY_KEYS
     return np.concatenate(keys), np.concatenate(owners)
