@@ -47,6 +47,14 @@ class Settings(BaseSettings):
         description="Comma-separated content types citizens may attach.",
     )
 
+    intake_threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Submissions one server process handles at a time (more wait their turn in its event loop). "
+        "1 is fastest with a database on the same machine; raise it when round trips to a remote database "
+        "leave the CPU idle.",
+    )
     session_days: int = Field(14, ge=1, description="Lifetime of a login session.")
     sweep_interval_seconds: int = Field(60, ge=1, description="How often the worker sweeps deadlines.")
 

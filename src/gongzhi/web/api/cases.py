@@ -12,7 +12,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.permissions import Action, Actor, can, require
@@ -28,6 +27,7 @@ from gongzhi.errors import Forbidden, NotFound, Unauthenticated
 from gongzhi.web.api import schemas as s
 from gongzhi.web.api.params import optional_instant
 from gongzhi.web.deps import CurrentActor, DbDep, MaybeActor, NowDep, SettingsDep, TrackingSecret
+from gongzhi.web.threads import run_intake
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Form_ = TypeVar("Form_", bound=BaseModel)
@@ -46,15 +46,28 @@ def _receipt(receipt: intake.Receipt, base_url: str) -> s.ReceiptOut:
 
 @router.post("", status_code=201, response_model=s.ReceiptOut, summary="Submit a message (留言)")
 async def submit(data: SubmissionIn, db: DbDep, settings: SettingsDep, now: NowDep, actor: MaybeActor) -> s.ReceiptOut:
-    # The hottest endpoint: ``async`` with the database work in one thread-pool call, because a plain
+    # The hottest endpoint: ``async`` with the database work in one thread call, because a plain
     # ``def`` endpoint costs a second hop to the pool just to serialise the response.
-    return await run_in_threadpool(_submit, data, db, settings, now, actor)
+    return await run_intake(settings, _submit, db, settings, data, now, actor, [])
 
 
-def _submit(data: SubmissionIn, db: Database, settings: Settings, now: datetime, actor: Actor | None) -> s.ReceiptOut:
+def _submit(
+    db: Database,
+    settings: Settings,
+    data: SubmissionIn,
+    now: datetime,
+    actor: Actor | None,
+    attachments: list[AttachmentIn],
+) -> s.ReceiptOut:
     with db.transaction_from_first_write() as session:
         receipt = intake.submit(
-            session, data=data, channel=Channel.API, now=now, settings=settings, citizen=_citizen(actor)
+            session,
+            data=data,
+            channel=Channel.API,
+            now=now,
+            settings=settings,
+            citizen=_citizen(actor),
+            attachments=attachments,
         )
         return _receipt(receipt, settings.base_url)
 
@@ -100,17 +113,7 @@ async def submit_multipart(
     }
     data = _form(SubmissionIn, fields)
     attachments = [await _read(f, settings.attachment_max_bytes) for f in files or []]
-    with db.transaction_from_first_write() as session:
-        receipt = intake.submit(
-            session,
-            data=data,
-            channel=Channel.API,
-            now=now,
-            settings=settings,
-            citizen=_citizen(actor),
-            attachments=attachments,
-        )
-        return _receipt(receipt, settings.base_url)
+    return await run_intake(settings, _submit, db, settings, data, now, actor, attachments)
 
 
 def _form(model: type[Form_], fields: dict[str, object], *, loc: tuple[str, ...] = ()) -> Form_:

@@ -14,7 +14,7 @@ specification leaves open (details in ``mapping`` and ``params``):
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -24,10 +24,13 @@ from sqlalchemy.orm import Session
 from gongzhi.cases import georeport as queries
 from gongzhi.cases.lookup import case_by_code
 from gongzhi.cases.models import Case
+from gongzhi.config import Settings
+from gongzhi.db import Database
 from gongzhi.errors import NotFound
 from gongzhi.web.deps import DbDep, NowDep, SettingsDep
 from gongzhi.web.open311 import mapping, params, render, submit
 from gongzhi.web.open311.route import Open311Route
+from gongzhi.web.threads import run_intake
 
 router = APIRouter(prefix=mapping.PATH, tags=["open311"], route_class=Open311Route)
 
@@ -65,12 +68,18 @@ def service_definition(
 
 
 @router.post("/requests.{format}", summary="POST service request: form-encoded or multipart, api_key required")
-def create_request(format: FormatParam, form: PostFormDep, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+async def create_request(
+    format: FormatParam, form: PostFormDep, db: DbDep, settings: SettingsDep, now: NowDep
+) -> Response:
     fmt = render.parse_format(format)
+    body = await run_intake(settings, _create, db, settings, form, now)
+    return render.respond(fmt, body, root="service_requests")
+
+
+def _create(db: Database, settings: Settings, form: params.PostForm, now: datetime) -> list[dict[str, Any]]:
     with db.transaction_from_first_write() as session:
         done = submit.create_request(session, form=form, now=now, settings=settings)
-        body = [mapping.receipt(done, base_url=settings.base_url)]
-    return render.respond(fmt, body, root="service_requests")
+        return [mapping.receipt(done, base_url=settings.base_url)]
 
 
 @router.get("/tokens/{token}.{format}", summary="GET service_request_id from a token (the tracking code)")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from gongzhi.accounts.models import Role
+from gongzhi.accounts.permissions import Actor
 from gongzhi.cases import intake
 from gongzhi.cases.models import CaseType, Channel
 from gongzhi.cases.schemas import AttachmentIn, SubmissionIn
 from gongzhi.cases.worklists import home_figures
+from gongzhi.config import Settings
+from gongzhi.db import Database
 from gongzhi.directory import listing
 from gongzhi.directory.models import RegionLevel
 from gongzhi.errors import GongzhiError
@@ -21,6 +26,7 @@ from gongzhi.web.pages.forms import blank_to_none, checked, field_errors
 from gongzhi.web.pages.render import is_htmx, redirect, render
 from gongzhi.web.pages.route import page_router
 from gongzhi.web.pages.security import PageActor
+from gongzhi.web.threads import run_intake
 
 router = page_router()
 FIELDS = ("title", "content", "type", "category", "region", "address", "contact_name", "contact_phone", "contact_email")
@@ -80,10 +86,7 @@ async def submit(
         return _again(request, db, raw, field_errors(request, exc))
     citizen = actor if actor is not None and actor.role is Role.CITIZEN else None
     try:
-        with db.transaction_from_first_write() as session:
-            receipt = intake.submit(
-                session, data=data, channel=Channel.WEB, now=now, settings=settings, citizen=citizen, attachments=files
-            )
+        receipt = await run_intake(settings, _submit, db, settings, data, now, citizen, files)
     except GongzhiError as exc:
         if exc.field is None:
             raise
@@ -91,6 +94,20 @@ async def submit(
     response = redirect(request, f"/submitted/{receipt.tracking_code}")
     tracking.remember(request, response, receipt.tracking_code, receipt.secret)
     return response
+
+
+def _submit(
+    db: Database,
+    settings: Settings,
+    data: SubmissionIn,
+    now: datetime,
+    citizen: Actor | None,
+    files: list[AttachmentIn],
+) -> intake.Receipt:
+    with db.transaction_from_first_write() as session:
+        return intake.submit(
+            session, data=data, channel=Channel.WEB, now=now, settings=settings, citizen=citizen, attachments=files
+        )
 
 
 def _again(request: Request, db: DbDep, values: dict[str, object], errors: dict[str, str]) -> Response:
