@@ -2,19 +2,7 @@
    <script type="application/json"> blocks). A click on a bar or a tile opens the cases behind it. */
 (function () {
   "use strict";
-
-  function readJson(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function empty(el, text) {
-    el.textContent = "";
-    var p = document.createElement("p");
-    p.className = "chart-note";
-    p.textContent = text;
-    el.appendChild(p);
-  }
+  var charts = window.gongzhiCharts;
 
   function barsAndLines(spec, names) {
     var series = [{ name: names.received, type: "bar", data: spec.bars, yAxisIndex: 0, itemStyle: { color: "#93c5fd" } }];
@@ -55,26 +43,20 @@
   }
 
   function draw() {
-    var data = readJson("chart-data");
-    var names = readJson("chart-names") || {};
+    var data = charts.readJson("chart-data");
+    var names = charts.readJson("chart-names") || {};
     if (!data || typeof echarts === "undefined") { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var spec = data[el.getAttribute("data-chart")];
       var hasData = spec && ((spec.tree && spec.tree.length) || (spec.bars && spec.bars.some(function (v) { return v > 0; })));
-      if (!hasData) { empty(el, names.empty || "—"); return; }
-      var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(spec.tree ? treemap(spec) : barsAndLines(spec, names));
+      if (!hasData) { charts.note(el, names.empty || "—"); return; }
+      var chart = charts.mount(el, spec.tree ? treemap(spec) : barsAndLines(spec, names));
       chart.on("click", function (params) {
         var link = spec.tree ? (params.data && params.data.link) : (spec.links || [])[params.dataIndex];
         if (link && !spec.tree) { window.location.href = link; }
       });
-      window.addEventListener("resize", function () { chart.resize(); });
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  charts.whenReady(draw);
 })();

@@ -3,19 +3,7 @@
    forecasts: weekly counts, forecast mean and 80 % / 95 % bands (stacked areas over an invisible floor). */
 (function () {
   "use strict";
-
-  function readJson(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function note(el, text) {
-    el.textContent = "";
-    var p = document.createElement("p");
-    p.className = "chart-note";
-    p.textContent = text;
-    el.appendChild(p);
-  }
+  var charts = window.gongzhiCharts;
 
   function seriesOption(spec, names) {
     return {
@@ -61,23 +49,17 @@
   }
 
   function draw() {
-    var data = readJson("surge-data") || {};
-    var names = readJson("surge-names") || {};
+    var data = charts.readJson("surge-data") || {};
+    var names = charts.readJson("surge-names") || {};
     if (typeof echarts === "undefined") { return; }
     document.querySelectorAll("[data-surge-chart]").forEach(function (el) {
       var spec = data[el.getAttribute("data-surge-chart")];
       var forecast = el.getAttribute("data-kind") === "forecast";
-      if (!spec) { note(el, names.empty || "—"); return; }
-      if (forecast ? !spec.mean.length : spec.note) { note(el, spec.note || names.empty || "—"); return; }
-      var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(forecast ? forecastOption(spec, names) : seriesOption(spec, names));
-      window.addEventListener("resize", function () { chart.resize(); });
+      if (!spec) { charts.note(el, names.empty || "—"); return; }
+      if (forecast ? !spec.mean.length : spec.note) { charts.note(el, spec.note || names.empty || "—"); return; }
+      charts.mount(el, forecast ? forecastOption(spec, names) : seriesOption(spec, names));
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  charts.whenReady(draw);
 })();
