@@ -100,7 +100,7 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "before_cursor_execute")
     def _first_write(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         lock = conn.get_execution_options().get(_WRITE)
-        if isinstance(lock, _WriterQueue) and not statement.lstrip()[:6].upper() == "SELECT" and lock.take():
+        if isinstance(lock, _WriterQueue) and statement.lstrip()[:6].upper() != "SELECT" and lock.take():
             cursor.execute("BEGIN IMMEDIATE")
 
     return engine

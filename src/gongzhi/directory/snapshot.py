@@ -59,8 +59,8 @@ class Snapshot:
     street_office: dict[int, int]  # street region id → its (first) active department
     sla: dict[tuple[Urgency, int | None], tuple[str, str]]  # (urgency, category id or None) → respond, resolve
     overrides: dict[date, bool]
-    rows: dict[type[Base], dict[int, dict[str, Any]]] = field(default_factory=dict)  # columns of regions,
-    codes: dict[type[Base], dict[str, int]] = field(default_factory=dict)  # departments, categories by id; ids by code
+    rows: dict[type[Base], dict[int, dict[str, Any]]]  # columns of regions, departments, categories by id
+    codes: dict[type[Base], dict[str, int]]  # their ids by code
     loaded_at: float = field(default_factory=time.monotonic)
     _calendars: dict[ZoneInfo, WorkingCalendar] = field(default_factory=dict)
 
@@ -158,12 +158,9 @@ def _forget_change(session: Session) -> None:
 def _load(session: Session) -> Snapshot:
     rows = {cls: _columns(session, cls) for cls in CACHED}
     offices: dict[int, int] = {}
-    for department_id, region_id in session.execute(
-        select(Department.id, Department.region_id)
-        .where(Department.region_id.is_not(None), Department.active)
-        .order_by(Department.id)
-    ):
-        offices.setdefault(region_id, department_id)
+    for department_id, values in sorted(rows[Department].items()):
+        if values["region_id"] is not None and values["active"]:
+            offices.setdefault(values["region_id"], department_id)
     return Snapshot(
         category_parent={id_: values["parent_id"] for id_, values in rows[Category].items()},
         region_parent={id_: values["parent_id"] for id_, values in rows[Region].items()},

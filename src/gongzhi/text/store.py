@@ -87,6 +87,9 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
+_RETRAIN = "retrain the model or restore the directory from a backup"
+
+
 def verify(directory: Path) -> dict[str, Any]:
     """Check a model directory without unpickling it (metadata, artefact present, checksum); its metadata.
 
@@ -94,25 +97,23 @@ def verify(directory: Path) -> dict[str, Any]:
     """
     directory = Path(directory)
     metadata = read_metadata(directory)
-    artefact = directory / str(metadata.get("artefact", {}).get("file", ARTEFACT_FILE))
-    retrain = "retrain the model or restore the directory from a backup"
+    artefact = _artefact(directory, metadata)
     if not artefact.is_file():
-        raise InvalidInput(f"model artefact {artefact} is missing; {retrain}", field="model")
+        raise InvalidInput(f"model artefact {artefact} is missing; {_RETRAIN}", field="model")
     if _sha256(artefact) != metadata.get("artefact", {}).get("sha256"):
-        raise InvalidInput(f"model artefact {artefact} is corrupt (checksum mismatch); {retrain}", field="model")
+        raise InvalidInput(f"model artefact {artefact} is corrupt (checksum mismatch); {_RETRAIN}", field="model")
     return metadata
+
+
+def _artefact(directory: Path, metadata: dict[str, Any]) -> Path:
+    return directory / str(metadata.get("artefact", {}).get("file", ARTEFACT_FILE))
 
 
 def load_model(directory: Path) -> TextClassifier:
     """Load a model saved by :func:`save_model`, or raise :class:`InvalidInput` saying what to do."""
     directory = Path(directory)
-    metadata = read_metadata(directory)
-    artefact = directory / str(metadata.get("artefact", {}).get("file", ARTEFACT_FILE))
-    retrain = "retrain the model or restore the directory from a backup"
-    if not artefact.is_file():
-        raise InvalidInput(f"model artefact {artefact} is missing; {retrain}", field="model")
-    if _sha256(artefact) != metadata.get("artefact", {}).get("sha256"):
-        raise InvalidInput(f"model artefact {artefact} is corrupt (checksum mismatch); {retrain}", field="model")
+    metadata = verify(directory)
+    artefact = _artefact(directory, metadata)
     wanted = metadata.get("libraries", {}).get("scikit-learn")
     if wanted != sklearn.__version__:
         raise InvalidInput(
@@ -123,9 +124,9 @@ def load_model(directory: Path) -> TextClassifier:
     try:
         model = joblib.load(artefact)
     except Exception as exc:  # unpickling fails in many ways; every one means "unusable"
-        raise InvalidInput(f"model artefact {artefact} cannot be read ({exc}); {retrain}", field="model") from exc
+        raise InvalidInput(f"model artefact {artefact} cannot be read ({exc}); {_RETRAIN}", field="model") from exc
     if not isinstance(model, TextClassifier):
-        raise InvalidInput(f"{artefact} does not hold a text classifier; {retrain}", field="model")
+        raise InvalidInput(f"{artefact} does not hold a text classifier; {_RETRAIN}", field="model")
     return model
 
 
